@@ -1,0 +1,217 @@
+"""Canned queries: read ``queries/*.rq`` with their metadata headers, check parameters, bind them.
+
+A header is a block of ``#+ `` comment lines holding YAML (title, description, topic, view,
+params). Parameter values are checked against their declared type and allowed values, turned
+into RDF terms and bound with SEP-0007 substitutions, never spliced into the query text.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from aichr_kg.settings import Settings
+from aichr_kg.store import Store, Table
+
+PARAM_TYPES = {"iri", "string", "integer", "year", "date"}
+VIEWS = {"table", "timeline", "network", "map", "chart"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class QueryNotFound(LookupError):
+    pass
+
+
+class QueryDefinitionError(ValueError):
+    """A .rq file whose header or text is broken (a bug in the project, not user input)."""
+
+
+class ParameterError(ValueError):
+    """A bad parameter value; ``param`` names it and the message says why."""
+
+    def __init__(self, param: str, reason: str):
+        self.param, self.reason = param, reason
+        super().__init__(f"parameter '{param}': {reason}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    label: str
+    description: str = ""
+    default: str | None = None
+    required: bool = True
+    cls: str | None = None  # for iri: values must be instances of this class (or a subclass)
+    values: tuple[str, ...] = ()  # enumerated allowed values, if any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "type": self.type, "label": self.label, "description": self.description,
+            "default": self.default, "required": self.required, "class": self.cls, "values": list(self.values),
+        }
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    topic: str
+    view: str
+    text: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    view_options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ParameterError(name, f"unknown parameter; this query takes {', '.join(p.name for p in self.params) or 'none'}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "title": self.title, "description": self.description, "topic": self.topic,
+            "view": self.view, "view_options": self.view_options, "params": [p.as_dict() for p in self.params],
+        }
+
+
+def expand(value: str, base: str, prefixes: dict[str, str]) -> str:
+    """Expand ``kind:slug`` to an entity IRI and ``prefix:Local`` to a vocabulary IRI; leave full IRIs alone."""
+    if "://" in value:
+        return value
+    prefix, sep, local = value.partition(":")
+    if not sep:
+        raise ValueError(f"'{value}' is neither an IRI nor a prefixed name")
+    if prefix in prefixes:
+        return prefixes[prefix] + local
+    return f"{base}id/{prefix}/{local}"
+
+
+def parse_header(text: str, name: str) -> dict[str, Any]:
+    lines = [line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")]
+    try:
+        meta = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise QueryDefinitionError(f"{name}: header is not valid YAML: {exc}") from exc
+    for key in ("title", "description"):
+        if not meta.get(key):
+            raise QueryDefinitionError(f"{name}: header lacks '{key}'")
+    return meta
+
+
+def load_query(path: Path, settings: Settings) -> CannedQuery:
+    from aichr_kg.namespaces import PREFIXES
+
+    text = path.read_text(encoding="utf-8")
+    meta = parse_header(text, path.name)
+    params = []
+    for raw in meta.get("params") or []:
+        ptype = raw.get("type", "string")
+        if ptype not in PARAM_TYPES:
+            raise QueryDefinitionError(f"{path.name}: parameter {raw.get('name')} has unknown type {ptype}")
+        cls = raw.get("class")
+        default = raw.get("default")
+        if ptype == "iri" and default is not None:
+            default = expand(str(default), settings.base, PREFIXES)
+        params.append(
+            Param(
+                name=raw["name"], type=ptype, label=raw.get("label", raw["name"]), description=raw.get("description", ""),
+                default=None if default is None else str(default), required=raw.get("required", True),
+                cls=expand(cls, settings.base, PREFIXES) if cls else None, values=tuple(str(v) for v in raw.get("values", ())),
+            )
+        )
+    view = meta.get("view", "table")
+    if view not in VIEWS:
+        raise QueryDefinitionError(f"{path.name}: view must be one of {sorted(VIEWS)}")
+    return CannedQuery(
+        name=path.stem, title=meta["title"], description=" ".join(str(meta["description"]).split()),
+        topic=meta.get("topic", "Other"), view=view, text=text, params=tuple(params), view_options=meta.get("view_options") or {},
+    )
+
+
+class Catalogue:
+    """The canned queries of a ``queries/`` folder, by name."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.queries = {q.name: q for q in (load_query(p, settings) for p in sorted(settings.queries_dir.glob("*.rq")))}
+        self._system = {p.stem: p.read_text(encoding="utf-8") for p in sorted((settings.queries_dir / "system").glob("*.rq"))}
+
+    def __iter__(self):
+        return iter(self.queries.values())
+
+    def get(self, name: str) -> CannedQuery:
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise QueryNotFound(f"no canned query named '{name}'; known: {', '.join(sorted(self.queries))}") from None
+
+    def system(self, name: str) -> str:
+        return self._system[name]
+
+    # -- parameters -------------------------------------------------------------
+    def bind(self, query: CannedQuery, given: dict[str, str], store: Store) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Check every given value and return the RDF terms to substitute; defaults fill the gaps."""
+        for name in given:
+            query.param(name)  # raises on unknown names
+        bound = {}
+        for param in query.params:
+            raw = given.get(param.name, param.default)
+            if raw is None or raw == "":
+                if param.required:
+                    raise ParameterError(param.name, "a value is required")
+                continue
+            bound[param.name] = self.term(param, str(raw), store)
+        return bound
+
+    def term(self, param: Param, raw: str, store: Store) -> ox.NamedNode | ox.Literal:
+        from aichr_kg.namespaces import PREFIXES
+
+        if param.values and raw not in param.values:
+            raise ParameterError(param.name, f"'{raw}' is not one of {', '.join(param.values)}")
+        if param.type == "iri":
+            try:
+                iri = expand(raw, self.settings.base, PREFIXES)
+            except ValueError as exc:
+                raise ParameterError(param.name, str(exc)) from None
+            if not iri.startswith(self.settings.base):
+                raise ParameterError(param.name, f"'{raw}' is outside this graph's namespace {self.settings.base}")
+            node = ox.NamedNode(iri)
+            if param.cls and not store.ask(self.system("is-instance"), {"value": node, "class": ox.NamedNode(param.cls)}):
+                raise ParameterError(param.name, f"'{raw}' is not a known {param.cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} in the graph")
+            return node
+        if param.type in ("integer", "year"):
+            try:
+                number = int(raw)
+            except ValueError:
+                raise ParameterError(param.name, f"'{raw}' is not a whole number") from None
+            if param.type == "year" and not 1900 <= number <= 2100:
+                raise ParameterError(param.name, f"'{raw}' is not a year between 1900 and 2100")
+            return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+        if param.type == "date":
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(raw)
+            except ValueError:
+                raise ParameterError(param.name, f"'{raw}' is not a date like 2024-04-29") from None
+            return ox.Literal(raw, datatype=ox.NamedNode(XSD + "date"))
+        if len(raw) > 500:
+            raise ParameterError(param.name, "value is longer than 500 characters")
+        return ox.Literal(raw)
+
+    def allowed_values(self, param: Param, store: Store) -> list[tuple[str, str]]:
+        """(value, label) pairs a form can offer for a parameter."""
+        if param.values:
+            return [(v, v) for v in param.values]
+        if param.type == "iri" and param.cls:
+            table = store.select(self.system("instances-of"), {"class": ox.NamedNode(param.cls)})
+            return [(row["value"].value, row["label"].value) for row in table.rows]
+        return []
+
+    def run(self, name: str, given: dict[str, str], store: Store) -> Table:
+        query = self.get(name)
+        return store.select(query.text, self.bind(query, given, store))

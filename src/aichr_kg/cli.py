@@ -1,0 +1,146 @@
+"""The ``aichr-kg`` command: build, validate, query, stats (and serve, load once the service is installed).
+
+Bad input gets one line on stderr and a non-zero exit, never a traceback.
+"""
+
+import sys
+import time
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import click
+
+from aichr_kg.build import InvalidData, build, write_dumps
+from aichr_kg.catalogue import Catalogue, ParameterError, QueryNotFound
+from aichr_kg.output import FORMATS, render
+from aichr_kg.parsing import DataFilesError
+from aichr_kg.settings import Settings
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+def _build_or_fail(settings: Settings):
+    try:
+        return build(settings)
+    except DataFilesError as exc:
+        for err in exc.errors:
+            click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    except InvalidData as exc:
+        for violation in exc.violations:
+            click.echo(str(violation), err=True)
+        _fail(f"{len(exc.violations)} SHACL violation(s); the graph was not built")
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Folder with ontology/, data/, shapes/, queries/.")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """The knowledge graph of ASEAN human-rights actors."""
+    ctx.obj = Settings(**({"root": root} if root else {}))
+
+
+@main.command(name="validate")
+@click.pass_context
+def validate_cmd(ctx: click.Context) -> None:
+    """Parse every file and check the data against the SHACL shapes."""
+    from aichr_kg.parsing import parse_all
+    from aichr_kg.sources import all_files
+    from aichr_kg.validation import validate_parsed
+
+    settings = _settings(ctx)
+    try:
+        parsed = parse_all(all_files(settings))
+    except DataFilesError as exc:
+        for err in exc.errors:
+            click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    violations = validate_parsed(parsed, settings.root)
+    for violation in violations:
+        click.echo(f"{violation.severity}: {violation}")
+    blocking = sum(v.severity == "Violation" for v in violations)
+    triples = len(parsed.kind("data"))
+    if blocking:
+        _fail(f"{blocking} violation(s) in {triples} data triples")
+    click.echo(f"valid: {triples} data triples conform to the shapes ({len(violations)} warning(s))")
+
+
+@main.command(name="build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the dumps (default dist/).")
+@click.pass_context
+def build_cmd(ctx: click.Context, out: Path | None) -> None:
+    """Parse, validate, load, derive and write dumps (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+    settings = _settings(ctx)
+    started = time.perf_counter()
+    result = _build_or_fail(settings)
+    paths = write_dumps(result.store, out or settings.dist)
+    click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s")
+    for path in paths:
+        click.echo(f"  {path}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            _fail(f"--param takes name=value, got '{pair}'", 2)
+        params[key] = value
+    return params
+
+
+@main.command(name="query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, help="A parameter as name=value (repeatable).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.pass_context
+def query_cmd(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a canned query by NAME, a .rq FILE, or '-' for a query on standard input."""
+    settings = _settings(ctx)
+    given = _parse_params(params)
+    store = _build_or_fail(settings).store
+    try:
+        if name == "-" or name.endswith(".rq"):
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            if given:
+                _fail("--param applies to canned queries only", 2)
+            table = store.select(text)
+        else:
+            table = Catalogue(settings).run(name, given, store)
+    except (QueryNotFound, ParameterError, FileNotFoundError) as exc:
+        _fail(str(exc), 2)
+    except SyntaxError as exc:
+        _fail(f"SPARQL syntax error: {exc}", 2)
+    except TypeError as exc:
+        _fail(f"{exc}: the query command prints SELECT results", 2)
+    click.echo(render(table, fmt))
+
+
+@main.command(name="stats")
+@click.pass_context
+def stats_cmd(ctx: click.Context) -> None:
+    """Counts: triples, and instances of each class."""
+    settings = _settings(ctx)
+    store = _build_or_fail(settings).store
+    table = store.select(Catalogue(settings).system("class-counts"))
+    click.echo(f"triples: {store.triple_count()}")
+    click.echo(render(table, "table"))
+
+
+def _register_plugin_commands() -> None:
+    """Add commands other packages offer (the service adds `serve` and `load`) without importing them here."""
+    for entry in entry_points(group="aichr_kg.commands"):
+        try:
+            main.add_command(entry.load(), entry.name)
+        except ImportError as exc:  # a broken plugin must not take the core commands down
+            click.echo(f"warning: command '{entry.name}' unavailable: {exc}", err=True)
+
+
+_register_plugin_commands()

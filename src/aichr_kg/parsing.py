@@ -1,0 +1,89 @@
+"""Parse RDF files with rdflib, turning syntax errors into one readable line.
+
+A curator who breaks a Turtle file should read ``data/x/y.ttl, line 12: ...``, not a traceback.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from aichr_kg.sources import SourceFile
+
+_LINE = re.compile(r"at line (\d+)")
+
+
+class DataFileError(Exception):
+    """A data file that cannot be parsed; the message names the file and the line."""
+
+    def __init__(self, path: Path, line: int | None, reason: str):
+        self.path, self.line, self.reason = path, line, reason
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+def _reason(exc: Exception) -> tuple[int | None, str]:
+    text = str(exc)
+    match = _LINE.search(text)
+    line = int(match.group(1)) if match else None
+    # rdflib puts the useful part after the location; keep it to one line.
+    detail = re.sub(r"\s+", " ", text.split(">:", 1)[-1]).strip()
+    return line, detail[:300] or type(exc).__name__
+
+
+def parse_file(source: SourceFile, into: Graph | None = None) -> Graph:
+    graph = into if into is not None else Graph()
+    try:
+        graph.parse(source.path, format=source.rdf_format)
+    except Exception as exc:  # rdflib raises many kinds; all mean "this file is broken"
+        line, reason = _reason(exc)
+        raise DataFileError(source.path, line, reason) from exc
+    return graph
+
+
+@dataclass
+class ParsedGraph:
+    """The parsed files by kind (data, ontology, shapes), and which files describe which subject."""
+
+    by_kind: dict[str, Graph] = field(default_factory=dict)
+    files_by_subject: dict[URIRef, set[Path]] = field(default_factory=dict)
+    files_by_object: dict[URIRef, set[Path]] = field(default_factory=dict)
+
+    def files_for(self, node: URIRef) -> set[Path]:
+        """Files describing ``node``, or else the files that refer to it (for dangling references)."""
+        return self.files_by_subject.get(node) or self.files_by_object.get(node, set())
+
+    def kind(self, name: str) -> Graph:
+        return self.by_kind.setdefault(name, Graph())
+
+
+def parse_all(sources: list[SourceFile]) -> ParsedGraph:
+    """Parse every file, naming each broken one (not only the first) in the error."""
+    parsed = ParsedGraph()
+    errors: list[DataFileError] = []
+    for source in sources:
+        try:
+            graph = parse_file(source, into=Graph())
+        except DataFileError as exc:
+            errors.append(exc)
+            continue
+        target = parsed.kind(source.kind)
+        target += graph
+        for subject in set(graph.subjects()):
+            if isinstance(subject, URIRef):
+                parsed.files_by_subject.setdefault(subject, set()).add(source.path)
+        for obj in set(graph.objects()):
+            if isinstance(obj, URIRef):
+                parsed.files_by_object.setdefault(obj, set()).add(source.path)
+    if errors:
+        raise DataFilesError(errors)
+    return parsed
+
+
+class DataFilesError(Exception):
+    """One or more files failed to parse; ``errors`` lists each."""
+
+    def __init__(self, errors: list[DataFileError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

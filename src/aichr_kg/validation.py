@@ -1,0 +1,75 @@
+"""SHACL validation of the curated data, with reports a curator can act on.
+
+Each violation names the focus node, the shape, the message and the data file(s) the node
+is described in, so that the fix is one look away.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from aichr_kg.namespaces import SH
+from aichr_kg.parsing import ParsedGraph
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    shape: str
+    message: str
+    path: str | None
+    value: str | None
+    severity: str
+    files: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = ", ".join(self.files) or "(no file)"
+        detail = f" [{self.path}]" if self.path else ""
+        return f"{where}: {self.focus}{detail}: {self.message} (shape {self.shape})"
+
+
+def _results(report: Graph, files_for, root: Path | None) -> list[Violation]:
+    def rel(path: Path) -> str:
+        try:
+            return str(path.relative_to(root)) if root else str(path)
+        except ValueError:
+            return str(path)
+
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        out.append(
+            Violation(
+                focus=str(focus),
+                shape=str(report.value(result, SH.sourceShape)),
+                message=str(message) if message is not None else "constraint not met",
+                path=str(path) if isinstance(path, URIRef) else None,
+                value=str(value) if value is not None else None,
+                severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                files=tuple(sorted(rel(p) for p in files_for(focus))),
+            )
+        )
+    return sorted(out, key=lambda v: (v.files, v.focus, v.shape))
+
+
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph, files_for=lambda node: (), root: Path | None = None) -> list[Violation]:
+    """Validate ``data`` (with the ontology mixed in, so subclasses meet their superclass shapes)."""
+    _conforms, report, _text = shacl_validate(
+        data_graph=data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return _results(report, files_for, root)
+
+
+def validate_parsed(parsed: ParsedGraph, root: Path | None = None) -> list[Violation]:
+    return validate_graph(parsed.kind("data"), parsed.kind("shapes"), parsed.kind("ontology"), parsed.files_for, root)
