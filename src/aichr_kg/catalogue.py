@@ -179,7 +179,10 @@ class Catalogue:
                 raise ParameterError(param.name, str(exc)) from None
             if not iri.startswith(self.settings.base):
                 raise ParameterError(param.name, f"'{raw}' is outside this graph's namespace {self.settings.base}")
-            node = ox.NamedNode(iri)
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError as exc:
+                raise ParameterError(param.name, f"'{raw}' is not a valid IRI ({exc})") from None
             if param.cls and not store.ask(self.system("is-instance"), {"value": node, "class": ox.NamedNode(param.cls)}):
                 raise ParameterError(param.name, f"'{raw}' is not a known {param.cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} in the graph")
             return node

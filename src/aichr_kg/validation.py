@@ -31,7 +31,20 @@ class Violation:
         return f"{where}: {self.focus}{detail}: {self.message} (shape {self.shape})"
 
 
-def _results(report: Graph, files_for, root: Path | None) -> list[Violation]:
+def _owners_by_message(shapes: Graph) -> dict[str, str]:
+    """Message -> IRI of the named node shape it belongs to, to name blank-node property shapes in reports."""
+    owners: dict[str, str] = {}
+    for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
+        if not isinstance(node_shape, URIRef):
+            continue
+        parts = [node_shape, *shapes.objects(node_shape, SH.property), *shapes.objects(node_shape, SH.sparql)]
+        for part in parts:
+            for message in shapes.objects(part, SH.message):
+                owners.setdefault(str(message), str(node_shape))
+    return owners
+
+
+def _results(report: Graph, files_for, root: Path | None, owners: dict[str, str]) -> list[Violation]:
     def rel(path: Path) -> str:
         try:
             return str(path.relative_to(root)) if root else str(path)
@@ -44,10 +57,13 @@ def _results(report: Graph, files_for, root: Path | None) -> list[Violation]:
         message = report.value(result, SH.resultMessage)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        shape = report.value(result, SH.sourceShape)
+        if not isinstance(shape, URIRef):
+            shape = owners.get(str(message), shape)
         out.append(
             Violation(
                 focus=str(focus),
-                shape=str(report.value(result, SH.sourceShape)),
+                shape=str(shape),
                 message=str(message) if message is not None else "constraint not met",
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=str(value) if value is not None else None,
@@ -68,7 +84,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, files_for=lambda
         advanced=True,
         allow_warnings=True,
     )
-    return _results(report, files_for, root)
+    return _results(report, files_for, root, _owners_by_message(shapes))
 
 
 def validate_parsed(parsed: ParsedGraph, root: Path | None = None) -> list[Violation]:

@@ -1,0 +1,195 @@
+"""Each canned question, run on the real curated graph, returns the rows the sources support."""
+
+import pytest
+
+from aichr_kg.catalogue import ParameterError, QueryNotFound
+
+ID = "https://w3id.org/aichr-kg/id/"
+
+
+def run(catalogue, store, name, **params):
+    return catalogue.run(name, {k: str(v) for k, v in params.items()}, store)
+
+
+def rows_as(table, *cols):
+    return {tuple(row[c].value if c in row else None for c in cols) for row in table.rows}
+
+
+def test_catalogue_has_the_twelve_questions_with_headers(catalogue):
+    names = {q.name for q in catalogue}
+    assert names >= {"un-partners", "events-by-theme", "aichr-posts-by-year", "event-outcomes", "instrument-timeline",
+                     "events-in-place", "partner-network", "source-document", "events-per-year-theme", "architecture",
+                     "plan-of-action-provisions", "event-participants"}
+    for query in catalogue:
+        assert query.title and len(query.description) > 40 and query.topic and query.view
+
+
+def test_1_un_partners(catalogue, store):
+    table = run(catalogue, store, "un-partners")
+    found = rows_as(table, "entityLabel", "eventLabel", "roleLabel")
+    assert ("United Nations Development Programme", "2nd AICHR Interregional Dialogue on Business and Human Rights", "supporter") in found or \
+        any(e == "United Nations Development Programme" and r == "supporter" for e, _, r in found)
+    assert any(e == "UN Environment Programme" and "Environment Impact Assessment" in ev for e, ev, _ in found)
+    assert any(e == "UN Women" and "Gender Equality" in ev for e, ev, _ in found)
+    # every UN agency at the 1st AICHR-UN Meeting is listed for it
+    first_meeting = {e for e, ev, _ in found if ev == "1st AICHR-UN Meeting"}
+    assert {"International Labour Organization", "UN High Commissioner for Refugees", "UN Women",
+            "UN Educational, Scientific and Cultural Organisation"} <= first_meeting
+    assert any("Business and human rights" in (row["themes"].value) for row in table.rows if row["entityLabel"].value.startswith("United Nations Dev"))
+
+
+def test_2_events_by_theme_in_date_order(catalogue, store):
+    table = run(catalogue, store, "events-by-theme", theme="theme:trafficking-in-persons")
+    labels = table.column("eventLabel")
+    assert "Consultation on Human Rights and Countering Trafficking in Persons in ASEAN" in labels
+    assert "7th ASEAN Human Rights Dialogue" in labels
+    starts = table.column("start")
+    assert starts == sorted(starts)
+    tip = next(r for r in table.rows if r["eventLabel"].value.startswith("Consultation on Human Rights and Countering"))
+    assert "AICHR Indonesia" in tip["organisers"].value and "AICHR Malaysia" in tip["organisers"].value
+    assert "Ministry of Foreign Affairs of Malaysia" in tip["supporters"].value
+
+
+def test_2_a_broader_theme_includes_narrower_ones(catalogue, store):
+    broad = set(run(catalogue, store, "events-by-theme", theme="theme:environment").column("event"))
+    narrow = set(run(catalogue, store, "events-by-theme", theme="theme:environmental-impact-assessment").column("event"))
+    assert narrow and narrow < broad
+
+
+@pytest.mark.parametrize("year,expected", [
+    (2025, {("Chair of AICHR", "Edmund Bon Tai Soon"), ("Representative of Indonesia to AICHR", "Anita Ashvini Wahid"),
+            ("Representative of Malaysia to AICHR", "Edmund Bon Tai Soon"), ("Representative of Thailand to AICHR", "Bhanubhatra Jittiang")}),
+    (2024, {("Chair of AICHR", "Yong Chanthalangsy"), ("Representative of Lao PDR to AICHR", "Yong Chanthalangsy"),
+            ("Representative of Indonesia to AICHR", "Wahyuningrum")}),
+    (2022, {("Representative of Indonesia to AICHR", "Wahyuningrum")}),
+])
+def test_3_representatives_and_chair_in_a_year(catalogue, store, year, expected):
+    table = run(catalogue, store, "aichr-posts-by-year", year=year)
+    assert rows_as(table, "postLabel", "personLabel") == expected
+
+
+def test_4_event_outcomes_in_source_order(catalogue, store):
+    table = run(catalogue, store, "event-outcomes", event="event:2022-09-27-tip-consultation")
+    assert [int(o) for o in table.column("ordinal")] == list(range(1, 9))
+    assert set(table.column("kindLabel")) == {"Agreement"}
+    assert all(row.get("themes") and row["themes"].value for row in table.rows)
+
+
+def test_4_outcomes_of_sessions_count_for_the_whole_event(catalogue, store):
+    table = run(catalogue, store, "event-outcomes", event="event:2025-11-17-7th-asean-human-rights-dialogue")
+    assert len(table.rows) == 7 and set(table.column("kindLabel")) == {"Proposal"}
+    recs = run(catalogue, store, "event-outcomes", event="event:2024-04-29-regional-consultation-on-the-human-rights-index")
+    assert len(recs.rows) == 4 and set(recs.column("kindLabel")) == {"Recommendation"}
+
+
+def test_5_instrument_timeline(catalogue, store):
+    table = run(catalogue, store, "instrument-timeline")
+    by_label = {r["instrumentLabel"].value: r for r in table.rows}
+    ahrd = by_label["ASEAN Human Rights Declaration"]
+    assert ahrd["issued"].value == "2012-11-18"
+    assert "Leaders of ASEAN" in ahrd["adoptedBy"].value
+    assert "Capacity Building Workshop" in ahrd["referredToBy"].value or "anniversary" in ahrd["referredToBy"].value.lower()
+    dated = [r["issued"].value for r in table.rows if "issued" in r]
+    assert dated == sorted(dated, key=lambda d: d[:4])  # ordered by year at least
+    assert "ASEAN-UN Plan of Action (2016-2020)" in by_label or any("Plan of Action" in k for k in by_label)
+
+
+def test_6_events_in_a_country_include_its_cities(catalogue, store):
+    table = run(catalogue, store, "events-in-place", place="state:idn")
+    labels = set(table.column("eventLabel"))
+    assert "Regional Consultation on the Human Rights Index" in labels  # Banten, a province of Indonesia
+    assert "1st AICHR-UN Meeting" in labels  # a venue in Jakarta
+    thailand = set(run(catalogue, store, "events-in-place", place="place:bangkok").column("eventLabel"))
+    assert any("Interregional Dialogue" in label for label in thailand)
+    assert not labels & thailand
+
+
+def test_7_partner_network(catalogue, store):
+    table = run(catalogue, store, "partner-network", body="body:aichr")
+    partners = {r["partnerLabel"].value: int(r["events"].value) for r in table.rows}
+    assert partners["United Nations Development Programme"] >= 2
+    assert "UN Environment Programme" in partners and "ASEAN-Australia Counter-Trafficking Programme" in partners
+    assert "ASEAN Intergovernmental Commission on Human Rights" not in partners
+    counts = [int(r["events"].value) for r in table.rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_8_source_document(catalogue, store):
+    table = run(catalogue, store, "source-document", source="source:press-release-2022-10-03-tip-consultation")
+    kinds = {}
+    for row in table.rows:
+        kinds.setdefault(row["kind"].value, set()).add(row["entityLabel"].value)
+    assert len(kinds["Agreement"]) == 8
+    assert "Consultation on Human Rights and Countering Trafficking in Persons in ASEAN" in kinds["Consultation"]
+    assert "UN Global Compact" in kinds["UN system entity"]
+    other = set(run(catalogue, store, "source-document", source="source:working-group-secretariat-page").column("entityLabel"))
+    assert "Working Group for an ASEAN Human Rights Mechanism" in other and "UN Global Compact" not in other
+
+
+def test_9_events_per_year_and_theme(catalogue, store):
+    table = run(catalogue, store, "events-per-year-theme")
+    counts = {(int(r["year"].value), r["themeLabel"].value): int(r["events"].value) for r in table.rows}
+    assert counts[(2022, "Trafficking in persons")] == 1
+    assert counts[(2018, "Business and human rights")] >= 1
+    assert sum(counts.values()) >= 20
+
+
+def test_10_architecture(catalogue, store):
+    found = rows_as(run(catalogue, store, "architecture"), "bodyLabel", "relationLabel", "otherLabel")
+    assert ("ASEAN Intergovernmental Commission on Human Rights", "is a unit of", "Association of Southeast Asian Nations") in found
+    assert ("AHRC", "is the secretariat of", "Working Group for an ASEAN Human Rights Mechanism") in found
+    assert ("Working Group for an ASEAN Human Rights Mechanism", "is an entity associated with", "Association of Southeast Asian Nations") in found
+    assert ("UN-ACT", "is a programme of", "United Nations Development Programme") in found
+    assert ("Timor-Leste", "is a member of", "Association of Southeast Asian Nations") in found
+    assert ("AICHR Indonesia", "represents", "Indonesia") in found
+
+
+def test_11_plan_of_action_provisions(catalogue, store):
+    table = run(catalogue, store, "plan-of-action-provisions", plan="instrument:asean-un-plan-of-action-2016-2020")
+    numbers = table.column("number")
+    assert numbers == ["1.2.1", "1.2.2", "1.2.4", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.2.10"]
+    bodies = {r["number"].value: r["bodies"].value for r in table.rows}
+    assert "ACWC" in bodies["1.2.4"] or "Women and Children" in bodies["1.2.4"]
+    for name in ("ASEAN Committee on Women", "ASEAN Intergovernmental Commission on Human Rights"):
+        assert name in bodies["1.2.10"]
+    assert "Universal Periodic Review" in bodies["1.2.5"]
+
+
+def test_12_event_participants(catalogue, store):
+    table = run(catalogue, store, "event-participants", event="event:2018-05-15-1st-aichr-un-meeting")
+    found = rows_as(table, "participantLabel", "roleLabel")
+    assert ("UN High Commissioner for Refugees", "participant") in found
+    assert any(role == "head of delegation" and "Resident Coordinator" in who for who, role in found)
+    dialogue = rows_as(run(catalogue, store, "event-participants", event="event:2025-11-17-7th-asean-human-rights-dialogue"),
+                       "participantLabel", "roleLabel")
+    assert {("Anita Ashvini Wahid", "co-chair"), ("Edmund Bon Tai Soon", "co-host"), ("Universities and academia", "observer")} <= dialogue
+
+
+def test_unknown_query_and_bad_parameters_are_refused(catalogue, store):
+    with pytest.raises(QueryNotFound):
+        catalogue.run("no-such-question", {}, store)
+    cases = [
+        ("events-by-theme", {"colour": "red"}, "colour", "unknown parameter"),
+        ("aichr-posts-by-year", {"year": "twenty"}, "year", "whole number"),
+        ("aichr-posts-by-year", {"year": "3025"}, "year", "between 1900 and 2100"),
+        ("events-by-theme", {"theme": "http://example.org/x"}, "theme", "outside this graph's namespace"),
+        ("events-by-theme", {"theme": "body:aichr"}, "theme", "not a known Concept"),
+        ("event-outcomes", {"event": "event:never-happened"}, "event", "not a known Event"),
+    ]
+    for name, params, param, reason in cases:
+        with pytest.raises(ParameterError) as err:
+            catalogue.run(name, params, store)
+        assert err.value.param == param and reason in err.value.reason
+
+
+def test_parameter_values_are_bound_not_spliced(catalogue, store):
+    """A value full of SPARQL syntax is just an unknown IRI or a literal, never query text."""
+    with pytest.raises(ParameterError):
+        catalogue.run("events-by-theme", {"theme": "theme:x> } ; DROP ALL ; { <a"}, store)
+
+
+def test_allowed_values_come_from_the_graph(catalogue, store):
+    theme = catalogue.get("events-by-theme").param("theme")
+    values = dict(catalogue.allowed_values(theme, store))
+    assert values[ID + "theme/trafficking-in-persons"] == "Trafficking in persons"
+    assert ID + "body/aichr" not in values
