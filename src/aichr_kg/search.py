@@ -1,24 +1,27 @@
 """Label search: an in-memory index over every name of every entity, ranked, without scanning.
 
 Names (``rdfs:label``, ``skos:altLabel`` acronyms and other names) are normalised — accents
-stripped, case folded, punctuation turned into spaces — and indexed three ways so that a lookup
-never walks every name:
+stripped, case folded, punctuation turned into spaces — and numbered shortest first, so that
+"shorter names first" is "smaller numbers first". Three sorted structures answer a query
+without walking every name:
 
-- a sorted list of normalised names: exact and prefix matches by ``bisect``;
-- a sorted list of (word, name) pairs: names with a word starting with the query's first word;
-- trigram postings: names containing the query anywhere (queries of 3 characters or more).
+- the normalised names in alphabetical order: exact and prefix matches by ``bisect``;
+- every word-initial suffix of every name ('asean human rights' -> 'human rights', 'rights'):
+  names with a word starting with the query (multi-word queries included);
+- trigram postings (ascending name numbers): names containing the query anywhere, for queries
+  of three characters or more, read in order until the page is full.
 
-Matches rank exact > prefix > word prefix > substring > all words present (any order);
-within a tier shorter names come first. Each entity appears once, under its best name.
+Matches rank exact > prefix > word prefix > substring > all words present in any order; within a
+tier shorter names come first. Each entity appears once, under its best-ranked name.
 """
 
 import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from heapq import nsmallest
+from heapq import heapify, heappop
 
 TIERS = ("exact", "prefix", "word", "substring", "words")
 _WORD = re.compile(r"\w+")
@@ -27,9 +30,10 @@ _HIGH = "\U0010ffff"
 
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by single spaces: 'Việt-Nam  (VN)' -> 'viet nam vn'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(stripped.casefold()))
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -52,29 +56,28 @@ class Hit:
 
 
 class LabelIndex:
-    """Build once from (entity, name) rows; ``search`` is read-only and safe from many threads."""
+    """Built once from entities and (iri, name) pairs; ``search`` only reads, so threads may share it."""
 
-    def __init__(self, entities: Iterable[Entity], names: Iterable[tuple[str, str]]):
+    def __init__(self, entities: Iterable[Entity], names: Iterable[tuple[str, str]] = ()):
         self.entities: dict[str, Entity] = {e.iri: e for e in entities}
-        seen = set()
-        rows = []  # (key, name, iri)
-        for iri, name in names:
-            key = normalise(name)
-            if iri in self.entities and key and (iri, key) not in seen:
-                seen.add((iri, key))
-                rows.append((key, name, iri))
+        rows: dict[tuple[str, str], str] = {}  # (key, iri) -> name as written
         for entity in self.entities.values():  # every entity is findable by its main label
-            key = normalise(entity.label)
-            if key and (entity.iri, key) not in seen:
-                seen.add((entity.iri, key))
-                rows.append((key, entity.label, entity.iri))
-        rows.sort()
-        self._keys = [r[0] for r in rows]
-        self._names = [r[1] for r in rows]
-        self._iris = [r[2] for r in rows]
-        words = sorted((w, i) for i, key in enumerate(self._keys) for w in set(key.split(" ")))
-        self._words = [w for w, _ in words]
-        self._word_ids = array("I", (i for _, i in words))
+            rows.setdefault((normalise(entity.label), entity.iri), entity.label)
+        for iri, name in names:
+            if iri in self.entities:
+                rows.setdefault((normalise(name), iri), name)
+        ordered = sorted(((key, iri, name) for (key, iri), name in rows.items() if key),
+                         key=lambda r: (len(r[0]), r[0], r[1]))
+        self._keys = [r[0] for r in ordered]
+        self._iris = [r[1] for r in ordered]
+        self._names = [r[2] for r in ordered]
+        alpha = sorted(range(len(self._keys)), key=self._keys.__getitem__)
+        self._alpha_keys = [self._keys[i] for i in alpha]
+        self._alpha_ids = array("I", alpha)
+        suffixes = sorted((key[m.start():], i) for i, key in enumerate(self._keys)
+                          for m in re.finditer(r" ", key))
+        self._sfx_keys = [s[1:] for s, _ in suffixes]
+        self._sfx_ids = array("I", (i for _, i in suffixes))
         grams: dict[str, array] = {}
         for i, key in enumerate(self._keys):
             for gram in _trigrams(key):
@@ -96,57 +99,68 @@ class LabelIndex:
         q = normalise(query)
         if not q or limit <= 0:
             return []
-        best: dict[str, tuple[int, int, str, int]] = {}  # iri -> (tier, length, key, row)
+        best: dict[str, tuple[int, int]] = {}  # iri -> (tier, name number)
 
-        def offer(tier: int, rows: Iterable[int]) -> None:
-            for i in rows:
-                iri, key = self._iris[i], self._keys[i]
-                rank = (tier, len(key), key, i)
-                if iri not in best or rank < best[iri]:
-                    best[iri] = rank
+        def offer(tier: int, ascending: Iterable[int]) -> None:
+            # Tiers come in rank order and numbers ascend within one, so the first `limit` entities
+            # offered are the best ones, each under its best name.
+            for i in ascending:
+                if len(best) >= limit:
+                    return
+                best.setdefault(self._iris[i], (tier, i))
 
-        lo, hi = bisect_left(self._keys, q), bisect_left(self._keys, q + _HIGH)
-        exact_hi = bisect_left(self._keys, q + "\x00", lo, hi)  # keys equal to q sort first
-        offer(0, range(lo, exact_hi))
-        offer(1, self._shortest(range(exact_hi, hi), limit + len(best)))
+        lo, hi = _range(self._alpha_keys, q)
+        exact_hi = bisect_left(self._alpha_keys, q + "\x00", lo, hi)  # names equal to q sort first
+        offer(0, _ascending(self._alpha_ids[lo:exact_hi]))
+        offer(1, _ascending(self._alpha_ids[exact_hi:hi]))
         if len(best) < limit:
-            first, *rest = q.split(" ")
-            wlo, whi = bisect_left(self._words, first), bisect_left(self._words, first + _HIGH)
-            padded = " " + q
-            candidates = {self._word_ids[j] for j in range(wlo, whi)}
-            offer(2, self._shortest((i for i in candidates if padded in " " + self._keys[i]), limit + len(best)))
-            if len(q) >= 3 and len(best) < limit:
-                offer(3, self._shortest((i for i in self._containing(q) if q in self._keys[i]), limit + len(best)))
-            if rest and len(best) < limit:
-                offer(4, self._shortest(self._all_words(q.split(" ")), limit + len(best)))
-        ranked = sorted(best.items(), key=lambda item: item[1])[:limit]
-        return [Hit(self.entities[iri], self._names[rank[3]], TIERS[rank[0]]) for iri, rank in ranked]
+            slo, shi = _range(self._sfx_keys, q)
+            offer(2, _ascending(self._sfx_ids[slo:shi]))
+        if len(best) < limit and len(q) >= 3:
+            offer(3, self._substring(q))
+        words = q.split(" ")
+        if len(best) < limit and len(words) > 1:
+            offer(4, _ascending(self._all_words(words)))
+        ranked = sorted(best.items(), key=lambda item: item[1])
+        return [Hit(self.entities[iri], self._names[i], TIERS[tier]) for iri, (tier, i) in ranked]
 
     # -- helpers -----------------------------------------------------------------
-    def _shortest(self, rows: Iterable[int], n: int) -> list[int]:
-        """The n rows with the shortest keys (ties by key): enough to fill the page from one tier."""
-        return nsmallest(n, rows, key=lambda i: (len(self._keys[i]), self._keys[i]))
+    def _substring(self, q: str) -> Iterator[int]:
+        """Names containing q, shortest first, read lazily from the rarest trigram's postings."""
+        postings = sorted((self._grams.get(g, array("I")) for g in _trigrams(q)), key=len)
+        rarest, others = postings[0], postings[1:]
+        return (i for i in rarest if all(_contains(p, i) for p in others) and q in self._keys[i])
 
-    def _containing(self, q: str) -> set[int] | list[int]:
-        postings = sorted((self._grams.get(g, ()) for g in _trigrams(q)), key=len)
-        if not postings or not postings[0]:
-            return []
-        found = set(postings[0])
-        for other in postings[1:]:
-            found.intersection_update(other)
-            if not found:
-                break
-        return found
+    def _all_words(self, words: list[str]) -> Iterator[int]:
+        """Names with a word starting with each query word, in any order, shortest first (lazily)."""
+        ranges = []
+        for word in set(words):
+            lo, hi = _range(self._alpha_keys, word)
+            slo, shi = _range(self._sfx_keys, word)
+            ranges.append((hi - lo + shi - slo, word, lo, hi, slo, shi))
+        ranges.sort()
+        _, _, lo, hi, slo, shi = ranges[0]  # the rarest word gives the candidates, the others are checked
+        others = [" " + r[1] for r in ranges[1:]]
+        candidates = _ascending(set(self._alpha_ids[lo:hi]).union(self._sfx_ids[slo:shi]))
+        return (i for i in candidates if all(w in " " + self._keys[i] for w in others))
 
-    def _all_words(self, words: list[str]) -> set[int]:
-        found: set[int] | None = None
-        for word in sorted(words, key=len, reverse=True):  # the longest word is the most selective
-            lo, hi = bisect_left(self._words, word), bisect_left(self._words, word + _HIGH)
-            ids = {self._word_ids[j] for j in range(lo, hi)}
-            found = ids if found is None else found & ids
-            if not found:
-                return set()
-        return found or set()
+
+def _ascending(ids: Iterable[int]) -> Iterator[int]:
+    """The ids in ascending order, lazily (a heap: the first few cost little however many there are)."""
+    heap = list(ids)
+    heapify(heap)
+    while heap:
+        yield heappop(heap)
+
+
+def _range(keys: list[str], prefix: str) -> tuple[int, int]:
+    lo = bisect_left(keys, prefix)
+    return lo, bisect_left(keys, prefix + _HIGH, lo)
+
+
+def _contains(sorted_ids: array, i: int) -> bool:
+    j = bisect_left(sorted_ids, i)
+    return j < len(sorted_ids) and sorted_ids[j] == i
 
 
 def _trigrams(key: str) -> set[str]:
@@ -156,5 +170,5 @@ def _trigrams(key: str) -> set[str]:
 def most_specific(types: Iterable[str], supers: dict[str, set[str]]) -> list[str]:
     """The types of a resource that are not a superclass of another of its types."""
     types = set(types)
-    implied = set().union(*(supers.get(t, set()) for t in types)) if types else set()
+    implied = set().union(*(supers.get(t, set()) for t in types))
     return sorted(types - implied)

@@ -1,0 +1,5 @@
+"""`python -m aichr_kg` runs the CLI."""
+
+from aichr_kg.cli import main
+
+main()

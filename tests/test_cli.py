@@ -1,0 +1,103 @@
+"""The `aichr-kg` command, run as a user runs it: a subprocess, its output and its exit code."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from rdflib import Dataset, Graph
+
+
+def cli(*args, root=None, stdin=None):
+    cmd = [sys.executable, "-m", "aichr_kg"] + (["--root", str(root)] if root else []) + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, input=stdin, timeout=120)
+
+
+@pytest.fixture
+def project_copy(tmp_path, settings):
+    """A copy of ontology/, data/, shapes/ and queries/ that a test may break."""
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(settings.root / name, tmp_path / name)
+    return tmp_path
+
+
+def test_validate_passes_on_the_curated_data():
+    result = cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("valid:")
+
+
+def test_build_writes_every_dump(tmp_path):
+    result = cli("build", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    ttl = Graph().parse(tmp_path / "aichr-kg.ttl")
+    assert len(ttl) > 3000
+    assert len(Graph().parse(tmp_path / "aichr-kg.nt")) == len(ttl)
+    assert len(Graph().parse(tmp_path / "aichr-kg.jsonld", format="json-ld")) == len(ttl)
+    trig = Dataset()
+    trig.parse(tmp_path / "aichr-kg.trig", format="trig")
+    names = {str(g.identifier) for g in trig.graphs()}
+    assert "https://w3id.org/aichr-kg/graph/press-release-2022-10-03-tip-consultation" in names
+
+
+def test_query_outputs_csv_and_json():
+    out = cli("query", "events-by-theme", "--param", "theme=theme:trafficking-in-persons", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert "Consultation on Human Rights and Countering Trafficking in Persons in ASEAN" in {r["eventLabel"] for r in rows}
+    out = cli("query", "aichr-posts-by-year", "-p", "year=2025", "-f", "json")
+    data = json.loads(out.stdout)
+    assert {b["personLabel"]["value"] for b in data["results"]["bindings"]} >= {"Edmund Bon Tai Soon"}
+
+
+def test_query_from_stdin_and_from_file(tmp_path):
+    out = cli("query", "-", stdin="SELECT ?l { <https://w3id.org/aichr-kg/id/body/aichr> <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    assert "ASEAN Intergovernmental Commission on Human Rights" in out.stdout and out.returncode == 0
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/aichr-kg/ontology#MemberState> }")
+    assert cli("query", str(rq), "-f", "csv").stdout.splitlines() == ["n", "11"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["query", "no-such-question"], "no canned query named 'no-such-question'"),
+    (["query", "aichr-posts-by-year", "-p", "year=soon"], "parameter 'year': 'soon' is not a whole number"),
+    (["query", "aichr-posts-by-year", "-p", "year"], "--param takes name=value"),
+    (["query", "-"], "SPARQL syntax error"),
+])
+def test_bad_input_gets_one_line_and_a_nonzero_exit(args, message):
+    result = cli(*args, stdin="SELECT WHERE {" if args == ["query", "-"] else None)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_stats_counts_classes():
+    out = cli("stats")
+    assert out.returncode == 0
+    assert "triples:" in out.stdout and "https://w3id.org/aichr-kg/ontology#Participation" in out.stdout
+
+
+def test_malformed_turtle_is_reported_with_file_and_line(project_copy):
+    broken = project_copy / "data" / "reference" / "places.ttl"
+    lines = broken.read_text().splitlines()
+    lines[14] = lines[14] + " this is not turtle"
+    broken.write_text("\n".join(lines) + "\n")
+    result = cli("validate", root=project_copy)
+    assert result.returncode == 1
+    assert "places.ttl, line 15" in result.stderr and "Traceback" not in result.stderr
+    build = cli("build", "--out", str(project_copy / "dist"), root=project_copy)
+    assert build.returncode == 1 and not (project_copy / "dist").exists()
+
+
+def test_invalid_data_is_refused_with_file_shape_and_message(project_copy):
+    events = project_copy / "data" / "press-release-2022-10-03-tip-consultation" / "events" / "2022-09-27-tip-consultation.ttl"
+    text = events.read_text()
+    events.write_text(text.replace('schema:startDate "2022-09-27"^^xsd:date', 'schema:startDate "27 September"'))
+    result = cli("validate", root=project_copy)
+    assert result.returncode == 1
+    assert "2022-09-27-tip-consultation.ttl" in result.stdout and "EventShape" in result.stdout
+    assert "dates are xsd:date" in result.stdout
+    assert cli("build", "--out", str(project_copy / "dist"), root=project_copy).returncode == 1

@@ -1,0 +1,86 @@
+"""The curated graph as a whole: provenance everywhere, one graph per source, standard terms derived."""
+
+import pyoxigraph as ox
+
+ID = "https://w3id.org/aichr-kg/id/"
+GRAPH = "https://w3id.org/aichr-kg/graph/"
+
+SOURCES = {"press-release-2024-05-08-human-rights-index-consultation", "background-note-aichr-un-cooperation",
+           "working-group-secretariat-page", "press-release-2025-11-7th-ahrd-dialogue",
+           "press-release-2022-10-03-tip-consultation"}
+
+
+def select(store, query):
+    return store.select(query).rows
+
+
+def test_every_typed_entity_cites_a_source(store):
+    rows = select(store, f"""
+        SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?t }}
+          FILTER(STRSTARTS(STR(?e), "{ID}") && !STRENDS(STR(?g), "/graph/derived"))
+          FILTER NOT EXISTS {{ ?e <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
+          FILTER NOT EXISTS {{ ?e a <https://w3id.org/aichr-kg/ontology#SourceDocument> }} }}""")
+    assert [r["e"].value for r in rows] == []
+
+
+def test_one_named_graph_per_source_document(settings, store):
+    names = {g[len(GRAPH):] for g in store.graph_names()}
+    assert SOURCES <= names
+    assert {"reference", "ontology", "shapes", "derived"} <= names
+    for slug in SOURCES:
+        assert store.ask(f"ASK {{ <{ID}source/{slug}> a <https://w3id.org/aichr-kg/ontology#SourceDocument> }}")
+        # what a document's graph holds cites that document
+        assert store.ask(f"ASK {{ GRAPH <{GRAPH}{slug}> {{ ?e <http://www.w3.org/ns/prov#wasDerivedFrom> <{ID}source/{slug}> }} }}")
+
+
+def test_every_source_file_name_is_recorded(store):
+    files = {r["f"].value for r in select(store, "SELECT ?f { ?d <https://w3id.org/aichr-kg/ontology#sourceFile> ?f }")}
+    assert len(files) == 5 and all(f.endswith(".txt") for f in files)
+
+
+def test_schema_org_shortcuts_are_derived_from_participations(store):
+    tip = f"<{ID}event/2022-09-27-tip-consultation>"
+    organisers = {r["o"].value for r in select(store, f"SELECT ?o {{ {tip} <https://schema.org/organizer> ?o }}")}
+    assert {ID + "body/aichr-indonesia", ID + "body/aichr-malaysia"} <= organisers
+    sponsors = {r["o"].value for r in select(store, f"SELECT ?o {{ {tip} <https://schema.org/sponsor> ?o }}")}
+    assert ID + "body/mofa-malaysia" in sponsors and ID + "body/aichr-indonesia" not in sponsors
+
+
+def test_org_only_queries_find_bodies_and_posts(store):
+    orgs = {r["o"].value for r in select(store, "SELECT ?o { ?o a <http://www.w3.org/ns/org#Organization> }")}
+    assert {ID + "body/aichr", ID + "body/undp", ID + "state/tls"} <= orgs
+    assert store.ask(f"ASK {{ <{ID}person/bon> <http://www.w3.org/ns/org#holds> <{ID}post/chair-of-aichr> }}")
+    assert store.ask(f"ASK {{ <{ID}body/asean> <http://www.w3.org/ns/org#hasUnit> <{ID}body/aichr> }}")
+
+
+def test_timor_leste_admission_keeps_the_precision_of_the_source(store):
+    rows = select(store, f"SELECT ?d {{ <{ID}membership/asean-tls> <https://schema.org/startDate> ?d }}")
+    assert [(r["d"].value, r["d"].datatype.value) for r in rows] == [("2025-10", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
+
+
+def test_all_eleven_member_states(store):
+    rows = select(store, "SELECT ?s { ?s a <https://w3id.org/aichr-kg/ontology#MemberState> }")
+    assert len(rows) == 11
+
+
+def test_wikidata_links_only_where_certain(store):
+    allowed = {"Q921", "Q424", "Q252", "Q819", "Q833", "Q836", "Q928", "Q334", "Q869", "Q881", "Q574", "Q7768",
+               "Q1142901", "Q54129", "Q472311", "Q641576", "Q740308", "Q161718", "Q7809", "Q182016", "Q205650"}
+    linked = {r["w"].value.rsplit("/", 1)[-1] for r in select(store, "SELECT ?w { ?x <http://www.w3.org/2002/07/owl#sameAs> ?w }")}
+    assert linked and linked <= allowed
+
+
+def test_dates_are_typed(store):
+    rows = select(store, """SELECT ?e ?d { ?e <https://schema.org/startDate> ?d
+        FILTER(DATATYPE(?d) NOT IN (<http://www.w3.org/2001/XMLSchema#date>, <http://www.w3.org/2001/XMLSchema#gYearMonth>, <http://www.w3.org/2001/XMLSchema#gYear>)) }""")
+    assert rows == []
+
+
+def test_every_event_has_participations_and_the_graph_has_outcomes(store):
+    counts = select(store, """SELECT (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?p) AS ?parts) (COUNT(DISTINCT ?o) AS ?outcomes) {
+        { ?e a <https://w3id.org/aichr-kg/ontology#Event> } UNION { ?p a <https://w3id.org/aichr-kg/ontology#Participation> }
+        UNION { ?o a/<http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://w3id.org/aichr-kg/ontology#Outcome> } }""")[0]
+    assert int(counts["events"].value) >= 30 and int(counts["parts"].value) >= 100 and int(counts["outcomes"].value) >= 20
+    lonely = select(store, """SELECT ?e { ?e a <https://w3id.org/aichr-kg/ontology#Event>
+        FILTER NOT EXISTS { ?p <https://w3id.org/aichr-kg/ontology#inEvent> ?e } }""")
+    assert lonely == []
