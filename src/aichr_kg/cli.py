@@ -129,9 +129,14 @@ def stats_cmd(ctx: click.Context) -> None:
     """Counts: triples, and instances of each class."""
     settings = _settings(ctx)
     store = _build_or_fail(settings).store
+    from aichr_kg.namespaces import PREFIXES
+
     table = store.select(Catalogue(settings).system("class-counts"))
     click.echo(f"triples: {store.triple_count()}")
-    click.echo(render(table, "table"))
+    for row in table.rows:
+        iri = row["class"].value
+        curie = next((f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns)), iri)
+        click.echo(f"{int(row['count'].value):6d}  {curie}")
 
 
 def _register_plugin_commands() -> None:
