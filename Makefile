@@ -1,14 +1,25 @@
 # One entry point for every chore, the same locally and in CI.
 #   make run    set up .venv if needed, build and validate the graph, serve it on http://127.0.0.1:8000
 #   make test   set up .venv if needed, run the whole test suite
+#   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
+#    make test also installs Debian's chromium for the end-to-end tests when /usr/bin/chromium is missing)
+#   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph and
+#               rdflib-endpoint; tables on stdout, JSON in bench/results/ (BENCH_SCALES, BENCH_SECONDS to change)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+BENCH_SCALES  ?= curated,1e4,1e5,1e6
+BENCH_SECONDS ?= 15
+ASSETS    := api/aichr_kg_api/static/dist
+NODE_DEPS := frontend/node_modules/.installed
+CHROMIUM  := /usr/bin/chromium
+SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
+APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test build validate bench clean
+.PHONY: run test build validate bench clean assets
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,11 +33,30 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(VENV)/bin/aichr-kg validate
 
-run: build
+$(NODE_DEPS): frontend/package.json frontend/package-lock.json
+	command -v npm >/dev/null || { $(APT) update -qq && $(APT) install -y -qq nodejs npm; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS)/page.js: $(NODE_DEPS) frontend/build.mjs $(wildcard frontend/src/*)
+	cd frontend && node build.mjs
+
+assets: $(ASSETS)/page.js
+
+$(CHROMIUM):
+	$(APT) update -qq && $(APT) install -y -qq chromium
+
+run: build assets
 	$(VENV)/bin/aichr-kg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) assets $(CHROMIUM)
 	$(PY) -m pytest
 
+bench: $(STAMP)
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || true
+	@command -v wrk >/dev/null || echo "wrk is not installed: bench/loadgen.py's asyncio client generates the load"
+	$(PY) bench/run.py --scales $(BENCH_SCALES) --seconds $(BENCH_SECONDS) --out bench/results/latest.json --results-md bench/RESULTS.md
+
 clean:
-	rm -rf dist .pytest_cache
+	rm -rf dist .pytest_cache $(ASSETS)

@@ -26,3 +26,58 @@ def store(built):
 @pytest.fixture(scope="session")
 def catalogue(settings) -> Catalogue:
     return Catalogue(settings)
+
+
+# -- the running service (added for the /sparql tests: tests/api, tests/w3c) ---------------------------
+from pathlib import Path  # noqa: E402
+
+from servers import OxigraphServer, ServiceThread  # noqa: E402  (tests/ is on sys.path: conftest's folder)
+
+W3C_DATA = Path(__file__).parent / "w3c" / "data"
+KASEI = "http://kasei.us/2009/09/sparql/data/"  # graph IRIs the W3C SPARQL 1.1 Protocol tests name
+
+
+@pytest.fixture(scope="session")
+def service_settings() -> Settings:
+    """The served graph: the real one plus the W3C protocol suite's four small graphs, named by their kasei.us IRIs."""
+    return Settings(extra=sorted(W3C_DATA.glob("*.rdf")), extra_graph_base=KASEI, query_workers=2)
+
+
+@pytest.fixture(scope="session")
+def service_graph(service_settings):
+    from aichr_kg_api.state import GraphState
+
+    return GraphState.from_settings(service_settings)
+
+
+@pytest.fixture(scope="session")
+def oxigraph(service_graph, tmp_path_factory):
+    """An Oxigraph server (union default graph) holding the same named graphs, loaded through the Graph Store Protocol."""
+    from aichr_kg.remote import push
+
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph")) as server:
+        push(service_graph.store, server.store_url)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def embedded_service(service_settings, service_graph):
+    from aichr_kg_api.main import create_app
+
+    with ServiceThread(create_app(service_settings, state=service_graph)) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def remote_service(service_settings, oxigraph):
+    from aichr_kg_api.main import create_app
+
+    settings = Settings(**{**service_settings.model_dump(), "store": "remote", "endpoint": oxigraph.query_url})
+    with ServiceThread(create_app(settings)) as service:
+        yield service
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def service(request):
+    """The service over real HTTP (``.url``), once over the embedded store and once in front of Oxigraph."""
+    return request.getfixturevalue(f"{request.param}_service")

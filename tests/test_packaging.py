@@ -32,6 +32,14 @@ def test_wheel_carries_the_resources(installed):
     assert (installed / "aichr_kg_api" / "main.py").is_file()
 
 
+def test_wheel_carries_the_page_templates_and_built_assets(installed):
+    """The query page's templates and its bundle (git-ignored, built by `make assets` before the tests run)."""
+    api = installed / "aichr_kg_api"
+    assert (api / "templates" / "page" / "index.html").is_file()
+    assert (ROOT / "api" / "aichr_kg_api" / "static" / "dist" / "page.js").is_file(), "assets not built: run `make test`"
+    assert (api / "static" / "dist" / "page.js").is_file() and (api / "static" / "dist" / "editor.js").is_file()
+
+
 def test_installed_package_validates_and_queries_from_anywhere(installed, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     env.pop("AICHR_KG_ROOT", None)

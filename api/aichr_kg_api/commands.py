@@ -5,30 +5,71 @@ from pathlib import Path
 
 import click
 
+from aichr_kg.settings import Settings
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra RDF file to serve beside the graph (repeatable).")
+              help="Extra RDF file to serve beside the graph (repeatable); see --extra-graph-base.")
+@click.option("--extra-graph-base", default=None,
+              help="Name an extra file's graph <BASE + file name> (default: its file: URI); TriG/N-Quads keep their own names.")
+@click.option("--endpoint", default=None,
+              help="Serve a remote SPARQL server's graph (its query URL, filled by `aichr-kg load`) instead of building one.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[Path, ...]) -> None:
-    """Validate, build and serve the graph over HTTP."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[Path, ...],
+          extra_graph_base: str | None, endpoint: str | None) -> None:
+    """Validate, build and serve the graph over HTTP (or serve the graph of a remote SPARQL server)."""
     import json
 
     import uvicorn
 
     settings = ctx.obj
-    os.environ["AICHR_KG_ROOT"] = str(settings.root)
+    env = {"AICHR_KG_ROOT": str(settings.root)}
     if extra:
-        os.environ["AICHR_KG_EXTRA"] = json.dumps([str(p.resolve()) for p in extra])
+        env["AICHR_KG_EXTRA"] = json.dumps([str(p.resolve()) for p in extra])
+    if extra_graph_base:
+        env["AICHR_KG_EXTRA_GRAPH_BASE"] = extra_graph_base
+    if endpoint:
+        env["AICHR_KG_STORE"], env["AICHR_KG_ENDPOINT"] = "remote", endpoint
+    try:  # refuse bad settings in one line, before uvicorn starts (it reads them from the environment)
+        Settings(**{**settings.model_dump(), "extra": list(extra) or settings.extra,
+                    "extra_graph_base": extra_graph_base or settings.extra_graph_base,
+                    **({"store": "remote", "endpoint": endpoint} if endpoint else {})})
+    except ValueError as exc:
+        raise click.ClickException(" ".join(str(exc).split())) from None
+    os.environ.update(env)
     uvicorn.run("aichr_kg_api.main:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @click.command()
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL of the target SPARQL server.")
+@click.option("--endpoint", default=None,
+              help="Graph Store Protocol URL of the server (Oxigraph: http://HOST:7878/store); "
+                   "default AICHR_KG_UPDATE_ENDPOINT.")
 @click.pass_context
-def load(ctx: click.Context, endpoint: str) -> None:
-    """Push the validated build into a remote SPARQL server (named graphs kept)."""
-    raise click.ClickException("not implemented yet")
+def load(ctx: click.Context, endpoint: str | None) -> None:
+    """Validate and build the graph, then PUT each named graph into a SPARQL server (graph names kept)."""
+    from aichr_kg.build import InvalidData, build
+    from aichr_kg.parsing import DataFilesError
+    from aichr_kg.remote import PushError, push
+
+    settings = ctx.obj
+    target = endpoint or settings.update_endpoint
+    if not target or not target.startswith(("http://", "https://")):
+        raise click.UsageError("give --endpoint http://HOST:PORT/store (the server's Graph Store Protocol URL)")
+    try:
+        built = build(settings)
+    except (DataFilesError, InvalidData) as exc:
+        details = getattr(exc, "errors", None) or getattr(exc, "violations", [])
+        for item in details:
+            click.echo(str(item), err=True)
+        raise click.ClickException(f"the graph was not built: {exc}") from None
+    try:
+        sent = push(built.store, target)
+    except PushError as exc:
+        raise click.ClickException(str(exc)) from None
+    for graph, triples in sent:
+        click.echo(f"  {triples:6d}  {graph}")
+    click.echo(f"loaded {sum(n for _, n in sent)} triples in {len(sent)} named graphs into {target}")

@@ -3,11 +3,16 @@
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from aichr_kg import __version__
+from aichr_kg.execution import open_runner
 from aichr_kg.settings import Settings
-from aichr_kg_api.routers import queries
+from aichr_kg_api import respond, security
+from aichr_kg_api.linked import LinkedData
+from aichr_kg_api.routers import discovery, page, queries, resources, search, sparql
 from aichr_kg_api.state import GraphState
+from aichr_kg_api.templating import STATIC
 
 
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
@@ -15,12 +20,24 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.graph = state or GraphState.from_settings(settings)
-        yield
+        app.state.graph = graph = state or GraphState.from_settings(settings)
+        app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
+        app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
+        try:
+            yield
+        finally:
+            app.state.runner.close()
+            app.state.linked.close()
 
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
+    security.install(app, settings)
     app.include_router(queries.router)
+    app.include_router(sparql.router)
+    for router in (resources.router, search.router, discovery.router, page.router):
+        app.include_router(router)
+    app.add_exception_handler(404, respond.not_found_handler)  # unknown URIs: a page with a search form
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

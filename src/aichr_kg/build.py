@@ -1,10 +1,15 @@
 """The build: parse, validate, load into the store, derive, and write the dumps.
 
 The build refuses invalid data: nothing reaches the store (or ``dist/``) unless every file
-parses and the SHACL shapes pass.
+parses and the SHACL shapes pass. Inputs that passed are remembered by content hash
+(``Settings.validation_cache``), so serving an unchanged graph right after building it does not
+validate it a second time; any change to any file, or another engine version, validates anew.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +19,7 @@ from aichr_kg.parsing import ParsedGraph, parse_all
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
-from aichr_kg.validation import Violation, validate_parsed
+from aichr_kg.validation import ENGINES, Violation, validate_parsed
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
                "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
@@ -57,8 +62,9 @@ def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
             store.load_file(source.path, source.graph, fmt)
             continue
         graph = ox.NamedNode(source.graph)
-        store.oxi.extend(
-            ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base), graph)
+        store.oxi.extend(  # TriG / N-Quads keep their graph names, as bulk_load does
+            ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base),
+                    graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
             for q in ox.parse(path=str(source.path), format=fmt)
         )
 
@@ -74,13 +80,52 @@ def apply_rules(store: EmbeddedStore, settings: Settings) -> int:
     return len(store.oxi) - before
 
 
+def _fingerprint(files: list[SourceFile]) -> str:
+    """SHA-256 of everything validation depends on: each file's bytes, place and graph, and the engine's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{ENGINES[0]} {version(ENGINES[0])} rdflib {version('rdflib')}".encode())
+    for source in files:
+        digest.update(f"\0{source.kind}\0{source.graph}\0{source.path.name}\0".encode())
+        digest.update(source.path.read_bytes())
+    return digest.hexdigest()
+
+
+def _remembered(settings: Settings, key: str) -> list[Violation] | None:
+    """The warnings of an identical input that passed validation before, or None if there was none."""
+    if settings.validation_cache is None:
+        return None
+    try:
+        return [Violation(**{**v, "files": tuple(v["files"])}) for v in json.loads((settings.validation_cache / f"{key}.json").read_text())]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _remember(settings: Settings, key: str, violations: list[Violation]) -> None:
+    if settings.validation_cache is None:
+        return
+    try:
+        settings.validation_cache.mkdir(parents=True, exist_ok=True)
+        tmp = settings.validation_cache / f"{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps([asdict(v) for v in violations]))
+        tmp.replace(settings.validation_cache / f"{key}.json")
+    except OSError:  # a read-only home only costs the next start a validation
+        pass
+
+
 def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] = ()) -> Build:
     files = all_files(settings)
-    parsed = parse_all(files)  # raises DataFilesError naming every broken file
-    violations = validate_parsed(parsed, settings.root) if validate else []
-    blocking = [v for v in violations if v.severity == "Violation"]
-    if blocking:
-        raise InvalidData(blocking)
+    key = _fingerprint(files) if validate else ""
+    violations = _remembered(settings, key) if validate else None
+    parsed = None
+    if violations is None:  # new or changed input: parse and validate it
+        parsed = parse_all(files)  # raises DataFilesError naming every broken file
+        violations = validate_parsed(parsed, settings.root) if validate else []
+        blocking = [v for v in violations if v.severity == "Violation"]
+        if blocking:
+            raise InvalidData(blocking)
+        if validate:
+            _remember(settings, key, violations)
     store = EmbeddedStore()
     load_into(store, files, settings.base)
     apply_rules(store, settings)

@@ -207,14 +207,31 @@ class Catalogue:
         return ox.Literal(raw)
 
     def allowed_values(self, param: Param, store: Store) -> list[tuple[str, str]]:
-        """(value, label) pairs a form can offer for a parameter."""
+        """(value, label) pairs a form can offer for a parameter.
+
+        Enumerated values as declared; for an IRI whose default is a SKOS concept, the concepts of the
+        default's scheme (a theme parameter offers themes, not roles); otherwise the instances of its
+        class, dated ones labelled with their year; for a year, the years the graph has dates in.
+        """
         if param.values:
             return [(v, v) for v in param.values]
+        if param.type == "iri" and param.default:
+            table = store.select(self.system("concepts-in-scheme"), {"default": ox.NamedNode(param.default)})
+            if table.rows:
+                return [(row["value"].value, row["label"].value) for row in table.rows]
         if param.type == "iri" and param.cls:
             table = store.select(self.system("instances-of"), {"class": ox.NamedNode(param.cls)})
-            return [(row["value"].value, row["label"].value) for row in table.rows]
+            return [(row["value"].value, _dated(row["label"].value, row.get("date"))) for row in table.rows]
+        if param.type == "year":
+            return [(row["year"].value, row["year"].value) for row in store.select(self.system("years")).rows]
         return []
 
     def run(self, name: str, given: dict[str, str], store: Store) -> Table:
         query = self.get(name)
         return store.select(query.text, self.bind(query, given, store))
+
+
+def _dated(label: str, date) -> str:
+    """'1st AICHR-UN Meeting' + 2018-05-15 -> '1st AICHR-UN Meeting (2018)', unless the label already holds the year."""
+    year = date.value[:4] if date is not None and date.value[:4].isdigit() else None
+    return f"{label} ({year})" if year and year not in label else label

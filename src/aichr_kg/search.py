@@ -22,10 +22,17 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from heapq import heapify, heappop
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aichr_kg.catalogue import Catalogue
+    from aichr_kg.store import Store
+    from aichr_kg.vocabulary import Vocabulary
 
 TIERS = ("exact", "prefix", "word", "substring", "words")
 _WORD = re.compile(r"\w+")
 _HIGH = "\U0010ffff"
+_EMPTY = array("I")
 
 
 def normalise(text: str) -> str:
@@ -74,14 +81,23 @@ class LabelIndex:
         alpha = sorted(range(len(self._keys)), key=self._keys.__getitem__)
         self._alpha_keys = [self._keys[i] for i in alpha]
         self._alpha_ids = array("I", alpha)
-        suffixes = sorted((key[m.start():], i) for i, key in enumerate(self._keys)
-                          for m in re.finditer(r" ", key))
-        self._sfx_keys = [s[1:] for s, _ in suffixes]
-        self._sfx_ids = array("I", (i for _, i in suffixes))
+        sfx_keys, sfx_ids = [], []  # the part of each name after each space
+        for i, key in enumerate(self._keys):
+            pos = key.find(" ")
+            while pos >= 0:
+                sfx_keys.append(key[pos + 1:])
+                sfx_ids.append(i)
+                pos = key.find(" ", pos + 1)
+        by_suffix = sorted(range(len(sfx_keys)), key=sfx_keys.__getitem__)
+        self._sfx_keys = [sfx_keys[j] for j in by_suffix]
+        self._sfx_ids = array("I", (sfx_ids[j] for j in by_suffix))
         grams: dict[str, array] = {}
         for i, key in enumerate(self._keys):
             for gram in _trigrams(key):
-                grams.setdefault(gram, array("I")).append(i)
+                postings = grams.get(gram)
+                if postings is None:
+                    grams[gram] = postings = array("I")
+                postings.append(i)
         self._grams = grams
 
     def __len__(self) -> int:
@@ -120,29 +136,29 @@ class LabelIndex:
             offer(3, self._substring(q))
         words = q.split(" ")
         if len(best) < limit and len(words) > 1:
-            offer(4, _ascending(self._all_words(words)))
+            offer(4, self._all_words(words))
         ranked = sorted(best.items(), key=lambda item: item[1])
         return [Hit(self.entities[iri], self._names[i], TIERS[tier]) for iri, (tier, i) in ranked]
 
     # -- helpers -----------------------------------------------------------------
     def _substring(self, q: str) -> Iterator[int]:
-        """Names containing q, shortest first, read lazily from the rarest trigram's postings."""
-        postings = sorted((self._grams.get(g, array("I")) for g in _trigrams(q)), key=len)
-        rarest, others = postings[0], postings[1:]
-        return (i for i in rarest if all(_contains(p, i) for p in others) and q in self._keys[i])
+        """Names containing q, shortest first: the rarest trigram's postings, checked lazily."""
+        rarest = min((self._grams.get(g, _EMPTY) for g in _trigrams(q)), key=len)
+        keys = self._keys
+        return (i for i in rarest if q in keys[i])
 
-    def _all_words(self, words: list[str]) -> Iterator[int]:
-        """Names with a word starting with each query word, in any order, shortest first (lazily)."""
-        ranges = []
-        for word in set(words):
+    def _all_words(self, words: list[str]) -> list[int]:
+        """Names with a word starting with each query word, in any order, shortest first."""
+        found: set[int] | None = None
+        for word in sorted(set(words), key=len, reverse=True):  # the longest word is likely the rarest
             lo, hi = _range(self._alpha_keys, word)
             slo, shi = _range(self._sfx_keys, word)
-            ranges.append((hi - lo + shi - slo, word, lo, hi, slo, shi))
-        ranges.sort()
-        _, _, lo, hi, slo, shi = ranges[0]  # the rarest word gives the candidates, the others are checked
-        others = [" " + r[1] for r in ranges[1:]]
-        candidates = _ascending(set(self._alpha_ids[lo:hi]).union(self._sfx_ids[slo:shi]))
-        return (i for i in candidates if all(w in " " + self._keys[i] for w in others))
+            ids = set(self._alpha_ids[lo:hi])
+            ids.update(self._sfx_ids[slo:shi])
+            found = ids if found is None else found & ids
+            if not found:
+                return []
+        return sorted(found or ())
 
 
 def _ascending(ids: Iterable[int]) -> Iterator[int]:
@@ -167,8 +183,28 @@ def _trigrams(key: str) -> set[str]:
     return {key[i:i + 3] for i in range(len(key) - 2)}
 
 
-def most_specific(types: Iterable[str], supers: dict[str, set[str]]) -> list[str]:
-    """The types of a resource that are not a superclass of another of its types."""
-    types = set(types)
-    implied = set().union(*(supers.get(t, set()) for t in types))
-    return sorted(types - implied)
+def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary") -> LabelIndex:
+    """The index of every entity under the graph's ``id/`` namespace, from two system queries.
+
+    An entity's main label is its English ``rdfs:label`` (else any label); its kind is the label of its
+    most specific class.
+    """
+    import pyoxigraph as ox
+
+    namespace = ox.Literal(vocabulary.base + "id/")
+    symbol = ox.NamedNode(vocabulary.base + "ontology#documentSymbol")
+    labels: dict[str, str] = {}
+    names: list[tuple[str, str]] = []
+    for row in store.select(catalogue.system("names"), {"namespace": namespace, "symbol": symbol}).rows:
+        iri, name = row["entity"].value, row["name"]
+        names.append((iri, name.value))
+        if row["main"].value == "true" and (iri not in labels or name.language == "en"):
+            labels[iri] = name.value
+    types: dict[str, list[str]] = {}
+    for row in store.select(catalogue.system("entity-types"), {"namespace": namespace}).rows:
+        types.setdefault(row["entity"].value, []).append(row["class"].value)
+    entities = []
+    for iri, label in labels.items():
+        kind = vocabulary.kind(types.get(iri, ()))
+        entities.append(Entity(iri, label, vocabulary.class_label(kind) if kind else "Resource", kind))
+    return LabelIndex(entities, names)

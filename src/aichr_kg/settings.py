@@ -4,10 +4,11 @@ Values come from arguments or from ``AICHR_KG_*`` environment variables, read wh
 ``Settings`` is created (never at import), so tests build their own.
 """
 
+import os
 from enum import Enum
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aichr_kg.resources import project_root
@@ -32,8 +33,27 @@ class Settings(BaseSettings):
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
     max_query_length: int = Field(100_000, gt=0)
     max_html_rows: int = Field(1000, gt=0)
-    max_concurrent_queries: int = Field(8, gt=0)
+    page_size: int = Field(100, gt=0, le=10_000, description="Incoming links per page of an entity's document.")
+    graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
+    search_limit: int = Field(20, gt=0, description="Search results returned when the request names no limit.")
+    max_search_limit: int = Field(100, gt=0, description="Most search results one request may ask for.")
+    cache_dir: Path | None = Field(None, description="Where the download dumps are written; unset: a temporary folder.")
+    public_url: str | None = Field(
+        None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
+    max_concurrent_queries: int = Field(8, gt=0, description="Queries running or waiting at once; more get 503 with Retry-After.")
+    query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
+    query_memory_limit: int = Field(1024, ge=256, description="Address space (MB) a query worker may use before it is stopped.")
     extra: list[Path] = Field(default_factory=list, description="Extra RDF files served beside the graph.")
+    validation_cache: Path | None = Field(
+        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aichr-kg" / "validated",
+        description="Folder remembering, by content hash, inputs that passed validation, so an unchanged graph is "
+                    "not validated twice (build, then serve); None: validate every time.")
+    extra_graph_base: str | None = Field(
+        None, description="Named graph of a triples-only extra file: this IRI + the file name; unset: the file's file: URI.")
+    content_security_policy: str = Field(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        description="Content-Security-Policy header sent with every HTML response.")
 
     @field_validator("base")
     @classmethod
@@ -41,6 +61,19 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")) or not value.endswith("/"):
             raise ValueError("base must be an http(s) URI ending in '/'")
         return value
+
+    @field_validator("endpoint", "update_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _remote_needs_endpoint(self) -> "Settings":
+        if self.store is StoreKind.remote and not self.endpoint:
+            raise ValueError("store=remote needs endpoint (the query URL of the SPARQL server)")
+        return self
 
     @property
     def ontology_dir(self) -> Path:

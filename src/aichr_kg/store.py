@@ -26,12 +26,57 @@ class Table:
         return [row[name].value for row in self.rows if name in row]
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query sees: the protocol's ``default-graph-uri`` / ``named-graph-uri`` or the query's
+    FROM / FROM NAMED (``None`` for both: not given).
+
+    If either is given the dataset is exactly those graphs (the other part empty); otherwise the
+    default graph is the union of all named graphs and GRAPH ranges over every named graph.
+    An IRI only ever names a graph held in the store: nothing is fetched.
+    """
+
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.default_graphs is not None or self.named_graphs is not None
+
+    def query_kwargs(self) -> dict:
+        """Keyword arguments for ``pyoxigraph.Store.query``."""
+        if self.given:
+            return {"default_graph": [ox.NamedNode(g) for g in self.default_graphs or ()],
+                    "named_graphs": [ox.NamedNode(g) for g in self.named_graphs or ()]}
+        return {"use_default_graph_as_union": True}
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """A query's results written out: ``kind`` is "solutions", "boolean" or "graph"; ``media_type`` the writer's."""
+
+    kind: str
+    media_type: str
+    body: bytes
+
+
+class NoAcceptableFormat(ValueError):
+    """The results are of a kind (solutions, boolean, graph) for which the caller offered no format."""
+
+
 class Store(Protocol):
     def select(self, sparql: str, params: Mapping[str, Term] | None = None) -> Table: ...
 
     def ask(self, sparql: str, params: Mapping[str, Term] | None = None) -> bool: ...
 
     def construct(self, sparql: str, params: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
+
+    def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
+                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
+        """Run a query and write its results fully, in ``results_format`` (SELECT, ASK) or ``graph_format``
+        (CONSTRUCT, DESCRIBE), both media types of pyoxigraph writers (None: not acceptable); relative
+        IRIs in the query resolve against ``base_iri``."""
+        ...
 
     def triple_count(self) -> int: ...
 
@@ -82,8 +127,35 @@ class EmbeddedStore:
             raise TypeError("not a CONSTRUCT or DESCRIBE query")
         return list(result)
 
+    def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
+                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
+        result = self.oxi.query(sparql, base_iri=base_iri, **dataset.query_kwargs())
+        return write_result(result, results_format, graph_format)
+
     def triple_count(self) -> int:
         return len(self.oxi)
 
     def graph_names(self) -> Sequence[str]:
         return sorted(g.value for g in self.oxi.named_graphs())
+
+
+def write_result(result, results_format: str | None, graph_format: str | None) -> Serialized:
+    """Write a pyoxigraph query result (solutions, boolean or triples) in the format offered for its kind."""
+    if isinstance(result, ox.QueryTriples):
+        if graph_format is None:
+            raise NoAcceptableFormat("graph")
+        fmt = ox.RdfFormat.from_media_type(graph_format)
+        return Serialized("graph", fmt.media_type, ox.serialize(result, format=fmt, **_prefixes_for(fmt)))
+    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+    if results_format is None:
+        raise NoAcceptableFormat(kind)
+    fmt = ox.QueryResultsFormat.from_media_type(results_format)
+    return Serialized(kind, fmt.media_type, result.serialize(format=fmt))
+
+
+def _prefixes_for(fmt: ox.RdfFormat) -> dict:
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        from aichr_kg.namespaces import PREFIXES
+
+        return {"prefixes": PREFIXES}
+    return {}

@@ -1,0 +1,153 @@
+"""Documents: what the service says about an entity, the ontology, the shapes or a named graph.
+
+An entity's document holds its own statements, the links pointing to it (a page of them), the labels
+of every resource it links to or is linked from, and the source documents it is derived from with
+their titles. Everything comes from system queries (``queries/system/``) with the entity bound as a
+parameter. No web code here: routes turn these into responses.
+"""
+
+from dataclasses import dataclass, field
+from itertools import islice
+
+import pyoxigraph as ox
+
+from aichr_kg.catalogue import Catalogue
+from aichr_kg.store import Store
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+FOAF_PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
+FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class PageOutOfRange(LookupError):
+    """A page number past the last page."""
+
+
+def rows(store: Store, sparql: str, params: dict, offset: int = 0, limit: int | None = None) -> list[dict]:
+    """SELECT rows offset..offset+limit; the embedded store reads them lazily instead of fetching all."""
+    if hasattr(store, "raw"):
+        result = store.raw(sparql, params)
+        names = [v.value for v in result.variables]
+        stop = None if limit is None else offset + limit
+        return [{n: s[n] for n in names if s[n] is not None} for s in islice(result, offset, stop)]
+    table = store.select(sparql, params)
+    return table.rows[offset:None if limit is None else offset + limit]
+
+
+def _count(store: Store, sparql: str, params: dict) -> int:
+    found = store.select(sparql, params).rows
+    return int(found[0]["count"].value) if found else 0
+
+
+def pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+@dataclass
+class Incoming:
+    subject: ox.NamedNode | ox.BlankNode
+    property: ox.NamedNode
+    label: ox.Literal | None
+
+
+@dataclass
+class EntityDocument:
+    entity: ox.NamedNode
+    document: str  # the document's IRI (base + doc/...)
+    statements: dict[tuple, set[str]]  # (predicate, object) -> names of the graphs stating it
+    labels: dict[str, list[ox.Literal]]  # IRI of a linked resource -> its labels
+    sources: list[tuple[ox.NamedNode, ox.Literal | None]]
+    incoming: list[Incoming]
+    incoming_total: int
+    page: int
+    page_size: int
+    incoming_by_property: dict[str, int] = field(default_factory=dict)  # property IRI -> subjects, all pages
+
+    @property
+    def last_page(self) -> int:
+        return pages(self.incoming_total, self.page_size)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.last_page
+
+    def objects(self, predicate: str) -> list:
+        return [o for (p, o) in self.statements if p.value == predicate]
+
+    def triples(self) -> list[ox.Triple]:
+        """The document as RDF: statements, this page of incoming links, labels, source titles."""
+        out = [ox.Triple(self.entity, p, o) for (p, o) in self.statements]
+        out += [ox.Triple(i.subject, i.property, self.entity) for i in self.incoming]
+        for iri, labels in self.labels.items():
+            out += [ox.Triple(ox.NamedNode(iri), RDFS_LABEL, label) for label in labels]
+        out += [ox.Triple(source, DCT_TITLE, title) for source, title in self.sources if title is not None]
+        doc = ox.NamedNode(self.document)
+        out += [ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT), ox.Triple(doc, FOAF_PRIMARY_TOPIC, self.entity)]
+        return list(dict.fromkeys(out))
+
+
+def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
+                    page: int = 1, page_size: int = 100) -> EntityDocument | None:
+    """The document of an entity, or None if the IRI occurs nowhere in the graph."""
+    entity = ox.NamedNode(iri)
+    bound = {"entity": entity}
+    statements: dict[tuple, set[str]] = {}
+    for row in store.select(catalogue.system("describe"), bound).rows:
+        statements.setdefault((row["p"], row["o"]), set()).add(row["g"].value)
+    per_property = {r["property"].value: int(r["count"].value)
+                    for r in store.select(catalogue.system("incoming-count"), bound).rows}
+    total = sum(per_property.values())
+    if not statements and not total:
+        return None
+    if page > pages(total, page_size):
+        raise PageOutOfRange(f"page {page} does not exist: the links to this entity fill {pages(total, page_size)} page(s)")
+    incoming = [Incoming(r["subject"], r["property"], r.get("label"))
+                for r in rows(store, catalogue.system("incoming"), bound, (page - 1) * page_size, page_size)]
+    labels: dict[str, list[ox.Literal]] = {}
+    for row in store.select(catalogue.system("linked-labels"), bound).rows:
+        labels.setdefault(row["resource"].value, []).append(row["label"])
+    for link in incoming:
+        if link.label is not None and isinstance(link.subject, ox.NamedNode):
+            labels.setdefault(link.subject.value, [link.label])
+    sources = [(r["source"], r.get("title")) for r in store.select(catalogue.system("sources"), bound).rows]
+    return EntityDocument(entity, document, statements, labels, sources, incoming, total, page, page_size, per_property)
+
+
+@dataclass
+class GraphPage:
+    graph: str
+    total: int
+    page: int
+    page_size: int
+    triples: list[tuple] = field(default_factory=list)  # (s, p, o) terms
+
+    @property
+    def last_page(self) -> int:
+        return pages(self.total, self.page_size)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.last_page
+
+
+def graph_size(store: Store, catalogue: Catalogue, graph: str) -> int:
+    return _count(store, catalogue.system("graph-size"), {"graph": ox.NamedNode(graph)})
+
+
+def graph_triples(store: Store, catalogue: Catalogue, graph: str) -> list[ox.Triple]:
+    """The whole named graph (its RDF documents)."""
+    return store.construct(catalogue.system("graph-construct"), {"graph": ox.NamedNode(graph)})
+
+
+def graph_page(store: Store, catalogue: Catalogue, graph: str, total: int, page: int, page_size: int) -> GraphPage:
+    """One page of a named graph's triples, in the store's order (subject by subject)."""
+    if page > pages(total, page_size):
+        raise PageOutOfRange(f"page {page} does not exist: this graph fills {pages(total, page_size)} page(s)")
+    found = rows(store, catalogue.system("graph-triples"), {"graph": ox.NamedNode(graph)}, (page - 1) * page_size, page_size)
+    return GraphPage(graph, total, page, page_size, [(r["s"], r["p"], r["o"]) for r in found])
+
+
+def is_version_of(store: Store, catalogue: Catalogue, document: str, version: str) -> bool:
+    return store.ask(catalogue.system("version-of"), {"document": ox.NamedNode(document), "version": ox.NamedNode(version)})

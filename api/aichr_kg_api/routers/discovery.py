@@ -1,0 +1,87 @@
+"""Finding the data: the VoID / DCAT description at /.well-known/void, and the dumps at /download/."""
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from aichr_kg_api.deps import StateDep
+from aichr_kg_api.linked import DUMP_MEDIA_TYPES, DUMP_NAME, LinkedData, LinkedDep
+from aichr_kg_api.negotiation import HTML, Format, NotAcceptable
+from aichr_kg_api.respond import (
+    DOCUMENT_FORMATS,
+    document_headers,
+    format_links,
+    html_response,
+    negotiate,
+    not_acceptable,
+    not_found,
+    rdf_response,
+)
+from aichr_kg_api.void import DUMP_FORMATS, VOID_PREFIXES, dataset_iri, dataset_stats, void_triples
+
+router = APIRouter(tags=["discovery"])
+VOID_PATH = "/.well-known/void"
+
+
+def _public(request: Request, linked: LinkedData) -> str:
+    url = linked.settings.public_url or str(request.base_url)
+    return url if url.endswith("/") else url + "/"
+
+
+def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | None) -> Response:
+    try:
+        chosen = negotiate(request, DOCUMENT_FORMATS, suffix_format)
+    except NotAcceptable as exc:
+        return not_acceptable(exc, document_headers(VOID_PATH, DOCUMENT_FORMATS, DOCUMENT_FORMATS[-1]))
+    stats = linked.cached("void-stats", lambda: dataset_stats(graph.store, graph.catalogue, linked.vocabulary))
+    base, public = linked.settings.base, _public(request, linked)
+    headers = document_headers(VOID_PATH, DOCUMENT_FORMATS, chosen)
+    if chosen is not HTML:
+        prefixes = {**linked.vocabulary.prefixes, **VOID_PREFIXES}
+        return rdf_response(void_triples(stats, base, public), chosen, prefixes, headers)
+    vocabulary = linked.vocabulary
+    context = {
+        "title": "About the dataset", "iri": dataset_iri(base), "stats": stats, "public": public,
+        "classes": [{"text": vocabulary.class_label(c), "title": vocabulary.curie(c), "count": n} for c, n in stats.classes],
+        "graphs": [{"name": g[len(base + "graph/"):], "iri": g, "count": n} for g, n in stats.graphs],
+        "examples": [{"text": linked.index.label(e) or vocabulary.curie(e), "iri": e} for e in stats.examples],
+        "vocabularies": [{"iri": ns, "prefix": next((p for p, v in vocabulary.prefixes.items() if v == ns), None)}
+                         for ns in stats.vocabularies],
+        "dumps": [{"href": f"/download/{DUMP_NAME}.{suffix}", "title": title, "type": media_type}
+                  for suffix, (media_type, title) in DUMP_FORMATS.items()],
+        "format_links": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
+        "alternates": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
+    }
+    return html_response(linked.templates, "void.html", context, headers)
+
+
+@router.get(VOID_PATH, summary="VoID and DCAT description of the dataset (negotiated RDF or HTML)", response_class=Response,
+            responses={200: {"content": {f.media_type: {} for f in DOCUMENT_FORMATS}}})
+def void(request: Request, graph: StateDep, linked: LinkedDep):
+    return _void(request, graph, linked, None)
+
+
+@router.get(VOID_PATH + ".{ext}", summary="The dataset description in the format its suffix names", response_class=Response)
+def void_as(ext: str, request: Request, graph: StateDep, linked: LinkedDep):
+    fmt = next((f for f in DOCUMENT_FORMATS if f.suffix == ext), None)
+    if fmt is None:
+        return not_found(request, linked.templates, f"'.{ext}' is not a format of the dataset description.")
+    return _void(request, graph, linked, fmt)
+
+
+@router.get("/dataset", summary="The dataset's URI: 303 See Other to its description", response_class=Response,
+            responses={303: {"description": "See /.well-known/void."}})
+def dataset():
+    return RedirectResponse(VOID_PATH, status_code=303, headers={"Vary": "Accept"})
+
+
+@router.get("/download/{filename}", summary="A dump of the whole graph (aichr-kg.ttl, .nt, .trig, .nq, .jsonld)",
+            response_class=FileResponse, responses={200: {"content": {t: {} for t in DUMP_MEDIA_TYPES.values()}}, 404: {}})
+async def download(filename: str, request: Request, graph: StateDep, linked: LinkedDep):
+    stem, _, suffix = filename.rpartition(".")
+    if stem != DUMP_NAME or suffix not in DUMP_MEDIA_TYPES:
+        known = ", ".join(f"{DUMP_NAME}.{s}" for s in DUMP_MEDIA_TYPES)
+        return not_found(request, linked.templates, f"There is no dump named {filename}; the dumps are {known}.")
+    path = await run_in_threadpool(linked.dumps.path, suffix, graph.store, graph.catalogue)
+    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
+                        headers={"Cache-Control": "public, max-age=3600"})

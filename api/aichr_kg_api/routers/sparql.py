@@ -1,0 +1,153 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct) and the service description.
+
+The route reads the request (``protocol``), checks the query text (``querytext``: read-only, no
+SERVICE), picks the formats from Accept or ``format``, plans the dataset (only graphs held here)
+and hands the job to the runner, which answers within the deadline or raises. Everything but
+reading the body runs in a worker thread.
+"""
+
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from aichr_kg import querytext
+from aichr_kg.execution import (NotAcceptable as NoFormat, QueryError, QueryJob, QuerySyntaxError, QueryTimeout,
+                                QueryTooBig, Runner, Saturated, UnknownGraph, UpstreamError, UpstreamTimeout,
+                                UpstreamUnavailable, WorkerFailed, QueryEvaluationError, plan_dataset)
+from aichr_kg_api import protocol, service_description
+from aichr_kg_api.deps import StateDep
+from aichr_kg_api.negotiation import HTML, RDF_FORMATS, RESULT_FORMATS, Format, NotAcceptable, choose
+from aichr_kg_api.security import error_response
+from aichr_kg_api.state import GraphState
+
+router = APIRouter(tags=["SPARQL"])
+OTHER_METHODS = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+
+SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
+STATUS = {QuerySyntaxError: 400, QueryEvaluationError: 400, UnknownGraph: 400, NoFormat: 406, QueryTimeout: 504,
+          QueryTooBig: 503, Saturated: 503, WorkerFailed: 503, UpstreamUnavailable: 502, UpstreamTimeout: 504,
+          UpstreamError: 502}
+_ABOUT = """SPARQL 1.1 Protocol, read-only. Send a query as `query=` (GET, or POST form-encoded) or as an
+`application/sparql-query` body; `default-graph-uri` / `named-graph-uri` select graphs held here (the
+default graph is otherwise the union of all named graphs). SELECT and ASK answer in SPARQL JSON, XML,
+CSV or TSV; CONSTRUCT and DESCRIBE in Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads: chosen by
+`Accept`, or by `format` (json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, trig, nquads).
+Without a query, GET answers with the service description (browsers are sent to the query page).
+Updates, LOAD and SERVICE are refused (403); a query is stopped after the configured timeout (504)."""
+
+
+def get_runner(request: Request) -> Runner:
+    return request.app.state.runner
+
+
+RunnerDep = Annotated[Runner, Depends(get_runner)]
+
+
+@router.get("/sparql", name="sparql", summary="SPARQL query by GET; without a query, the service description",
+            description=_ABOUT)
+@router.get("/sparql/", include_in_schema=False)
+async def sparql_get(request: Request, state: StateDep, runner: RunnerDep) -> Response:
+    return await _answer(request, state, runner, b"")
+
+
+@router.post("/sparql", summary="SPARQL query by POST (form-encoded, or the query as application/sparql-query)",
+             description=_ABOUT)
+@router.post("/sparql/", include_in_schema=False)
+async def sparql_post(request: Request, state: StateDep, runner: RunnerDep) -> Response:
+    try:
+        body = await protocol.read_body(request, protocol.body_limit(state.settings.max_query_length))
+    except protocol.ProtocolError as exc:
+        return error_response(exc.status, exc.message)
+    return await _answer(request, state, runner, body)
+
+
+@router.api_route("/sparql", methods=OTHER_METHODS, include_in_schema=False)
+@router.api_route("/sparql/", methods=OTHER_METHODS, include_in_schema=False)
+def sparql_other(request: Request) -> Response:
+    """Any other method: 405 naming both methods (the router alone would name only the first route's)."""
+    return error_response(405, f"{request.method} is not allowed on {request.url.path}; use GET or POST",
+                          headers={"Allow": "GET, POST"})
+
+
+async def _answer(request: Request, state: GraphState, runner: Runner, body: bytes) -> Response:
+    try:
+        asked = protocol.parse(request.method, request.headers.get("content-type"), request.scope["query_string"],
+                               body, state.settings.max_query_length)
+    except protocol.ProtocolError as exc:
+        return error_response(exc.status, exc.message)
+    accept = request.headers.get("accept")
+    if asked.query is None:
+        return await _service_description(request, state, accept, asked.format)
+    return await run_in_threadpool(_run, state, runner, asked, accept)
+
+
+def _run(state: GraphState, runner: Runner, asked: protocol.QueryRequest, accept: str | None) -> Response:
+    try:
+        text = querytext.read(asked.query, base=state.settings.base)
+    except querytext.QueryRefused as exc:
+        return error_response(403, str(exc))
+    results, results_problem = _pick(RESULT_FORMATS, accept, asked.format)
+    graph, graph_problem = _pick(RDF_FORMATS, accept, asked.format)
+    if text.form in ("SELECT", "ASK") and results is None:
+        return error_response(406, f"{results_problem} (for {text.form} results)")
+    if text.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
+        return error_response(406, f"{graph_problem} (for {text.form} results)")
+    if results is None and graph is None:
+        return error_response(406, results_problem)
+    try:
+        dataset = plan_dataset(text, asked.default_graphs, asked.named_graphs, state.store.graph_names())
+        answer = runner.run(QueryJob(asked.query, dataset, results and _writer(results), graph and _writer(graph),
+                                     base_iri=state.settings.base))
+    except QueryError as exc:
+        return _error(exc)
+    chosen = graph if answer.kind == "graph" else results
+    return Response(answer.body, media_type=_with_charset(chosen.media_type), headers={"Vary": "Accept"})
+
+
+def _pick(offers: list[Format], accept: str | None, override: str | None) -> tuple[Format | None, str]:
+    try:
+        return choose(offers, accept, override), ""
+    except NotAcceptable as exc:
+        return None, str(exc)
+
+
+def _writer(fmt: Format) -> str:
+    return fmt.writer.media_type.split(";")[0]
+
+
+def _error(exc: QueryError) -> Response:
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Saturated) else None
+    return error_response(status, str(exc), headers)
+
+
+def _with_charset(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+async def _service_description(request: Request, state: GraphState, accept: str | None, override: str | None) -> Response:
+    try:
+        fmt = choose(SD_FORMATS, accept, override)
+    except NotAcceptable as exc:
+        return error_response(406, str(exc))
+    if fmt is HTML:  # a browser: the query page is the human face of the endpoint
+        return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
+    endpoint = str(request.url_for("sparql"))
+    try:
+        body = await run_in_threadpool(_describe, state, endpoint, fmt)
+    except QueryError as exc:
+        return _error(exc)
+    return Response(body, media_type=_with_charset(fmt.media_type), headers={"Vary": "Accept"})
+
+
+def _describe(state: GraphState, endpoint: str, fmt: Format) -> bytes:
+    system = state.catalogue.system
+    sizes = {row["graph"].value: int(row["triples"].value) for row in state.store.select(system("graph-sizes")).rows}
+    default = state.store.select(system("default-graph-size")).rows
+    triples = service_description.describe(endpoint, sizes, int(default[0]["count"].value) if default else 0,
+                                           state.settings)
+    prefixed = fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+    return ox.serialize(triples, format=fmt.writer, **({"prefixes": service_description.PREFIXES} if prefixed else {}))

@@ -1,0 +1,70 @@
+"""What every response gets, whatever the route: CORS for reads, a Content-Security-Policy on HTML,
+and errors as one plain line (status, reason, what to do) that never carries a traceback or a path."""
+
+import logging
+import uuid
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from aichr_kg.settings import Settings
+
+log = logging.getLogger("aichr_kg_api")
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    """``400 Bad Request: the query is empty`` as text/plain."""
+    return PlainTextResponse(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status, headers=headers)
+
+
+class SecurityHeaders:
+    """Adds ``X-Content-Type-Options: nosniff`` everywhere, and the CSP (plus framing and referrer rules) on HTML."""
+
+    def __init__(self, app: ASGIApp, csp: str):
+        self.app, self.csp = app, csp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", self.csp)
+                    headers.setdefault("X-Frame-Options", "DENY")
+                    headers.setdefault("Referrer-Policy", "same-origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "GET")
+        return error_response(405, f"{request.method} is not allowed on {request.url.path}; use {allowed}",
+                              headers=exc.headers)
+    return await http_exception_handler(request, exc)
+
+
+async def _unexpected(request: Request, exc: Exception):
+    error_id = uuid.uuid4().hex[:12]
+    log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+    return error_response(500, f"the server failed to answer this request (error {error_id}, logged)")
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(SecurityHeaders, csp=settings.content_security_policy)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+                       allow_methods=["GET", "POST", "HEAD"], allow_headers=["*"],
+                       expose_headers=["Retry-After", "Link", "Content-Location"], max_age=3600)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

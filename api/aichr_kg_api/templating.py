@@ -1,0 +1,52 @@
+"""The Jinja2 environment of the HTML pages: autoescaped, with helpers that turn IRIs into links.
+
+An IRI under the base links to this service's own page for it (``{base}id/body/aichr`` ->
+``/doc/body/aichr``, ``{base}ontology#Event`` -> ``/ontology#Event``), whatever host serves it;
+other http(s) IRIs link out; anything else (``urn:``, ``javascript:``...) is shown, never linked.
+"""
+
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from aichr_kg.search import LabelIndex
+from aichr_kg.settings import Settings
+from aichr_kg.vocabulary import Vocabulary
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+_SAFE = "/#:@!$&'()*+,;=-._~%"
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """This service's path for an IRI under ``base`` (entities go straight to their document)."""
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base):]
+    if rest.startswith("id/"):
+        rest = "doc/" + rest[3:]
+    return "/" + quote(rest, safe=_SAFE)
+
+
+def href(iri: str, base: str) -> str | None:
+    local = local_path(iri, base)
+    if local is not None:
+        return local
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
+def sparql_link(query: str) -> str:
+    return "/sparql?query=" + quote(query, safe="")
+
+
+def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["href"] = lambda iri: href(iri, settings.base)
+    env.filters["curie"] = vocabulary.curie
+    env.filters["urlencode_query"] = lambda value: quote(str(value), safe="")
+    env.globals["site"] = {"name": "aichr-kg", "base": settings.base}
+    env.globals["describe_link"] = lambda iri: sparql_link(f"DESCRIBE <{iri}>")
+    env.globals["label_of"] = lambda iri: index.label(iri) or vocabulary.term_labels.get(iri)
+    return env

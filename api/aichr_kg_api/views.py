@@ -1,0 +1,223 @@
+"""What the HTML pages show, worked out in Python so that templates only lay it out.
+
+Every linked resource is shown by its label (the document's labels, the ontology's labels, the
+search index), never by a bare IRI where a name is known; properties by the ontology's label or
+their local name in words.
+"""
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from aichr_kg.search import LabelIndex
+from aichr_kg.vocabulary import Vocabulary, in_words, local_name
+from aichr_kg_api.describe import EntityDocument, GraphPage
+from aichr_kg_api.templating import href, local_path
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Shown in the page head or in a section of their own, not among the property rows.
+_HEAD = {RDF + "type", RDFS + "label", DCT + "description", SKOS + "altLabel", PROV + "wasDerivedFrom"}
+# Rows that read best first; the rest follow alphabetically.
+_FIRST = [SKOS + "definition", SCHEMA + "startDate", SCHEMA + "endDate", DCT + "issued", SCHEMA + "location",
+          SCHEMA + "eventAttendanceMode", SCHEMA + "superEvent", "ontology#inSeries", "ontology#seriesNumber"]
+
+
+def pick(literals: Iterable, language: str = "en"):
+    """The literal in ``language`` if there is one, else the first."""
+    literals = list(literals)
+    for lit in literals:
+        if isinstance(lit, ox.Literal) and lit.language == language:
+            return lit
+    return literals[0] if literals else None
+
+
+class Namer:
+    """Turns terms into {text, href, title} for a page, with the labels known to it."""
+
+    def __init__(self, base: str, vocabulary: Vocabulary, index: LabelIndex, labels: dict[str, list] | None = None):
+        self.base, self.vocabulary, self.index, self.labels = base, vocabulary, index, labels or {}
+
+    def label(self, iri: str) -> str:
+        found = pick(self.labels.get(iri, ()))
+        if found is not None:
+            return found.value
+        return self.index.label(iri) or self.vocabulary.term_labels.get(iri) or self.vocabulary.curie(iri)
+
+    def term(self, term, derived: bool = False) -> dict:
+        """{text, href, title, lang, datatype, derived} for a term (every key always present)."""
+        out = {"text": "", "href": None, "title": None, "iri": None, "lang": None, "datatype": None, "derived": derived}
+        if isinstance(term, ox.NamedNode):
+            out.update(text=self.label(term.value), href=href(term.value, self.base), title=term.value, iri=term.value)
+        elif isinstance(term, ox.BlankNode):
+            out.update(text=f"_:{term.value}", href=f"#b-{term.value}", title="blank node")
+        else:
+            datatype = term.datatype.value
+            if datatype == XSD + "anyURI" and term.value.startswith(("http://", "https://")):
+                out["href"] = term.value
+            plain = datatype.startswith(XSD) or datatype == RDF + "langString"  # dates and numbers read fine as they are
+            out.update(text=term.value, lang=term.language if term.language not in (None, "en") else None,
+                       datatype=None if plain else self.vocabulary.curie(datatype))
+        return out
+
+    def property(self, iri: str) -> dict:
+        return {"text": self.vocabulary.property_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+                "iri": iri, "lang": None, "datatype": None, "derived": False}
+
+    def kind(self, iri: str) -> dict:
+        return {"text": self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+                "iri": iri, "lang": None, "datatype": None, "derived": False}
+
+
+def _row_order(iri: str, label: str, base: str) -> tuple:
+    for n, first in enumerate(_FIRST):
+        if iri == first or iri == base + first:
+            return (0, n, "")
+    return (1, 0, label.lower())
+
+
+def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, base: str) -> dict:
+    namer = Namer(base, vocabulary, index, doc.labels)
+    iri = doc.entity.value
+    derived_graph = base + "graph/derived"
+    label = pick(doc.objects(RDFS + "label"))
+    description = pick(doc.objects(DCT + "description")) or pick(doc.objects(SKOS + "definition"))
+    kinds = vocabulary.most_specific(o.value for o in doc.objects(RDF + "type") if isinstance(o, ox.NamedNode))
+    grouped: dict[str, list] = {}
+    for (p, o), graphs in doc.statements.items():
+        if p.value not in _HEAD:
+            grouped.setdefault(p.value, []).append(namer.term(o, derived=graphs == {derived_graph}))
+    rows = [{"property": namer.property(p), "values": sorted(values, key=lambda v: v["text"].lower())}
+            for p, values in grouped.items()]
+    rows.sort(key=lambda r: _row_order(r["property"]["iri"], r["property"]["text"], base))
+    incoming: list[dict] = []
+    for link in doc.incoming:
+        if not incoming or incoming[-1]["property"]["iri"] != link.property.value:
+            incoming.append({"property": namer.property(link.property.value), "items": [],
+                             "total": doc.incoming_by_property.get(link.property.value, 0)})
+        item = namer.term(link.subject)
+        if link.label is not None:
+            item["text"] = link.label.value
+        incoming[-1]["items"].append(item)
+    replaced_by = [namer.term(o) for o in doc.objects(DCT + "isReplacedBy")]
+    deprecated = any(isinstance(o, ox.Literal) and o.value == "true" for o in doc.objects(OWL + "deprecated"))
+    graphs = sorted({g for gs in doc.statements.values() for g in gs})
+    return {
+        "iri": iri,
+        "label": label.value if label is not None else (index.label(iri) or vocabulary.curie(iri)),
+        "curie": vocabulary.curie(iri),
+        "description": description.value if description is not None else None,
+        "kinds": [namer.kind(k) for k in kinds],
+        "alt_labels": sorted({o.value for o in doc.objects(SKOS + "altLabel")}),
+        "rows": rows,
+        "incoming": incoming,
+        "incoming_total": doc.incoming_total,
+        "sources": [{**namer.term(src), "text": title.value if title is not None else namer.label(src.value)}
+                    for src, title in doc.sources],
+        "graphs": [{**namer.term(ox.NamedNode(g)), "text": g[len(base + "graph/"):] if g.startswith(base + "graph/") else g}
+                   for g in graphs],
+        "deprecated": deprecated or bool(replaced_by),
+        "replaced_by": replaced_by,
+    }
+
+
+def graph_view(page: GraphPage, vocabulary: Vocabulary, index: LabelIndex, base: str, document: str) -> list[dict]:
+    """A page of a graph's triples grouped by subject; hash IRIs of the document get anchors."""
+    namer = Namer(base, vocabulary, index)
+    groups: list[dict] = []
+    for s, p, o in page.triples:
+        key = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
+        if not groups or groups[-1]["key"] != key:
+            subject = namer.term(s)
+            if isinstance(s, ox.BlankNode):
+                anchor = f"b-{s.value}"
+            elif s.value.startswith(document + "#"):
+                anchor = s.value[len(document) + 1:]
+            else:
+                anchor = None
+            groups.append({"key": key, "subject": subject, "anchor": anchor, "rows": []})
+        value = namer.term(o)
+        if isinstance(o, ox.NamedNode) and o.value.startswith(document + "#"):
+            value["href"] = "#" + o.value[len(document) + 1:]
+        groups[-1]["rows"].append({"property": namer.property(p.value), "value": value})
+    return groups
+
+
+def ontology_view(triples: list[ox.Triple], ontology: str, vocabulary: Vocabulary, index: LabelIndex, base: str) -> dict:
+    """The ontology's documentation: its header, then every class and property with what defines it."""
+    namer = Namer(base, vocabulary, index)
+    about: dict[str, dict[str, list]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode):
+            about.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
+
+    def iris(subject: str, predicate: str) -> list[str]:
+        return sorted(o.value for o in about.get(subject, {}).get(predicate, []) if isinstance(o, ox.NamedNode))
+
+    def text(subject: str, predicate: str) -> str | None:
+        found = pick(about.get(subject, {}).get(predicate, []))
+        return found.value if found is not None else None
+
+    def link(iri: str) -> dict:
+        out = namer.term(ox.NamedNode(iri))
+        if iri.startswith(ontology + "#"):
+            out["href"] = "#" + iri[len(ontology) + 1:]
+        return out
+
+    namespace = ontology + "#"
+    types = {s: set(iris(s, RDF + "type")) for s in about if s.startswith(namespace)}
+    inverse: dict[tuple[str, str], list[str]] = {}
+    for s, props in about.items():
+        for p in (RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"):
+            for o in props.get(p, []):
+                if isinstance(o, ox.NamedNode):
+                    inverse.setdefault((p, o.value), []).append(s)
+
+    def entry(term: str) -> dict:
+        return {"anchor": term[len(namespace):], "iri": term, "curie": vocabulary.curie(term),
+                "label": text(term, RDFS + "label") or in_words(local_name(term)),
+                "definition": text(term, SKOS + "definition") or text(term, RDFS + "comment"),
+                "deprecated": text(term, OWL + "deprecated") == "true"}
+
+    classes, properties = [], []
+    for term, kinds in sorted(types.items()):
+        if OWL + "Class" in kinds or RDFS + "Class" in kinds:
+            item = entry(term)
+            item["supers"] = [link(i) for i in iris(term, RDFS + "subClassOf")]
+            item["subs"] = [link(i) for i in sorted(inverse.get((RDFS + "subClassOf", term), []))]
+            item["domain_of"] = [link(i) for i in sorted(inverse.get((RDFS + "domain", term), []))]
+            item["range_of"] = [link(i) for i in sorted(inverse.get((RDFS + "range", term), []))]
+            classes.append(item)
+        elif kinds & {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}:
+            item = entry(term)
+            item["types"] = [vocabulary.curie(k) for k in sorted(kinds)]
+            item["supers"] = [link(i) for i in iris(term, RDFS + "subPropertyOf")]
+            item["subs"] = [link(i) for i in sorted(inverse.get((RDFS + "subPropertyOf", term), []))]
+            item["domain"] = [link(i) for i in iris(term, RDFS + "domain")]
+            item["range"] = [link(i) for i in iris(term, RDFS + "range")]
+            properties.append(item)
+    classes.sort(key=lambda c: c["label"].lower())
+    properties.sort(key=lambda p: p["label"].lower())
+    header = {
+        "title": text(ontology, DCT + "title") or text(ontology, RDFS + "label") or ontology,
+        "description": text(ontology, DCT + "description"),
+        "version": text(ontology, OWL + "versionInfo"),
+        "version_iri": (iris(ontology, OWL + "versionIRI") or [None])[0],
+        "license": (iris(ontology, DCT + "license") or [None])[0],
+        "created": text(ontology, DCT + "created"),
+        "modified": text(ontology, DCT + "modified"),
+        "namespace": namespace,
+        "prefix": text(ontology, "http://purl.org/vocab/vann/preferredNamespacePrefix"),
+    }
+    external = [{"subject": link(s), "rows": [{"property": namer.property(p), "value": link(o.value)}
+                                               for p, os in props.items() for o in os if isinstance(o, ox.NamedNode)]}
+                for s, props in sorted(about.items()) if not s.startswith(ontology)]
+    return {"header": header, "classes": classes, "properties": properties, "external": external,
+            "local_path": local_path(ontology, base)}

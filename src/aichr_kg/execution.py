@@ -1,0 +1,463 @@
+"""Running user queries under hard limits: a deadline, a memory ceiling, a cap on queries at once.
+
+pyoxigraph cannot interrupt a running query, so the embedded store answers ``/sparql`` from a small
+pool of worker processes (``WorkerPool``), each holding its own copy of the graph (loaded from an
+N-Quads dump of the built store). A job goes to an idle worker over a pipe; the worker runs the
+query and writes the results out completely before sending the bytes back, so a caller receives
+either the whole answer or an error, never a truncated one. A query that overruns its deadline
+has its worker killed (and a fresh one started in the background); a query that outgrows the
+memory ceiling (``RLIMIT_AS``) dies on its own and is reported as such. Workers also drop their
+network access where the kernel allows (a new network namespace), a second line of defence
+behind ``querytext``'s refusal of SERVICE.
+
+A remote store needs no pool: its HTTP client carries the deadline (``DirectRunner``).
+Either way at most ``max_concurrent_queries`` queries run or wait at once; more are refused
+(``Saturated``) rather than queued without bound.
+
+Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
+the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
+tell a cheap query from a runaway one by its text), so it is not done.
+"""
+
+import ctypes
+import logging
+import math
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from aichr_kg.querytext import QueryText
+from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
+
+log = logging.getLogger(__name__)
+
+
+# -- what can go wrong --------------------------------------------------------------------------
+class QueryError(Exception):
+    """A query that could not be answered; the message says why in a sentence a user can act on."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message gives the line and column."""
+
+
+class QueryEvaluationError(QueryError):
+    """The query parsed but the store could not evaluate it."""
+
+
+class UnknownGraph(QueryError):
+    """A FROM / FROM NAMED clause or a default-graph-uri / named-graph-uri names a graph the store does not hold."""
+
+
+class NotAcceptable(QueryError):
+    """The results are of a kind for which no acceptable format was offered."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its deadline and was stopped."""
+
+
+class QueryTooBig(QueryError):
+    """The query needed more memory than a worker may use and was stopped."""
+
+
+class Saturated(QueryError):
+    """Too many queries at once; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WorkerFailed(QueryError):
+    """The process running the query stopped for another reason."""
+
+
+class UpstreamUnavailable(QueryError):
+    """The remote SPARQL server cannot be reached."""
+
+
+class UpstreamTimeout(QueryError):
+    """The remote SPARQL server did not answer in time."""
+
+
+class UpstreamError(QueryError):
+    """The remote SPARQL server answered with an error of its own."""
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run: its text, its dataset and the writer media types offered for each kind of result."""
+
+    query: str
+    dataset: Dataset = Dataset()
+    results_format: str | None = "application/sparql-results+json"
+    graph_format: str | None = "text/turtle"
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
+
+
+def plan_dataset(text: QueryText, default_graph_uris: Iterable[str], named_graph_uris: Iterable[str],
+                 known: Iterable[str]) -> Dataset:
+    """The dataset of a request (protocol parameters win over FROM), refusing graphs the store does not hold."""
+    default, named = list(default_graph_uris), list(named_graph_uris)
+    known = set(known)
+    named_in_request = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    named_in_query = [("FROM", g) for g in text.from_graphs] + [("FROM NAMED", g) for g in text.from_named_graphs]
+    for where, iri in named_in_request + named_in_query:
+        if iri not in known:
+            raise UnknownGraph(f"{where} <{iri}> is not a graph of this store; graphs are only selected among "
+                               "those held here (nothing is fetched from the web); the service description "
+                               "(GET /sparql) lists them")
+    if default or named:
+        return Dataset(tuple(default), tuple(named))
+    if text.declares_dataset:  # spelled out: a union default graph would otherwise hide FROM
+        return Dataset(tuple(text.from_graphs), tuple(text.from_named_graphs))
+    return Dataset()
+
+
+_LOCATION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+
+
+def syntax_message(error: SyntaxError | str, line_offset: int = 0) -> str:
+    """pyoxigraph's "error at 3:15: expected one of ..." as one short line naming the line and column
+    (``line_offset``: lines added in front of the user's text)."""
+    text = " ".join(str(error).split())
+    match = _LOCATION.search(text)
+    if not match:
+        return f"syntax error: {text[:300]}"
+    line, column, detail = match.groups()
+    if detail.startswith("expected one of "):
+        options = detail[len("expected one of "):].split(", ")
+        if len(options) > 8:
+            detail = "expected one of " + ", ".join(options[:8]) + f" (or {len(options) - 8} more)"
+    return f"syntax error at line {int(line) - line_offset}, column {column}: {detail[:300]}"
+
+
+_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]+/)+[\w.-]*")
+
+
+def evaluation_message(exc: BaseException) -> str:
+    """A store error in one line, without file system paths."""
+    text = _PATH.sub("…", " ".join(str(exc).split()))[:300]
+    return f"the query could not be evaluated: {text or type(exc).__name__}"
+
+
+# -- runners ------------------------------------------------------------------------------------
+class Runner(Protocol):
+    def run(self, job: QueryJob) -> Serialized: ...
+
+    def close(self) -> None: ...
+
+
+class Admission:
+    """At most ``limit`` queries running or waiting for a worker; the next one is refused at once."""
+
+    def __init__(self, limit: int, retry_after: int):
+        self._slots = threading.BoundedSemaphore(limit)
+        self.limit, self.retry_after = limit, retry_after
+
+    def __enter__(self) -> None:
+        if not self._slots.acquire(blocking=False):
+            raise Saturated(f"the endpoint is busy ({self.limit} queries running); try again in "
+                            f"{self.retry_after} s", self.retry_after)
+
+    def __exit__(self, *exc) -> None:
+        self._slots.release()
+
+
+def _retry_after(timeout: float) -> int:
+    return max(1, math.ceil(timeout / 4))
+
+
+class DirectRunner:
+    """Runs jobs on a store in the calling thread: for a remote store, whose HTTP client enforces the deadline."""
+
+    def __init__(self, store, max_concurrent: int, timeout: float):
+        self.store = store
+        self.admission = Admission(max_concurrent, _retry_after(timeout))
+
+    def run(self, job: QueryJob) -> Serialized:
+        with self.admission:
+            try:
+                return self.store.serialize(job.query, results_format=job.results_format,
+                                            graph_format=job.graph_format, dataset=job.dataset,
+                                            base_iri=job.base_iri)
+            except NoAcceptableFormat as exc:
+                raise NotAcceptable(_not_acceptable(exc.args[0])) from None
+
+    def close(self) -> None:
+        pass
+
+
+def _not_acceptable(kind: str) -> str:
+    what = {"graph": "an RDF graph (CONSTRUCT, DESCRIBE)", "boolean": "a yes/no answer (ASK)"}.get(kind, "a table (SELECT)")
+    return f"the query returns {what}, and none of the formats accepted by the request can carry it"
+
+
+# -- the worker process -------------------------------------------------------------------------
+_CLONE_NEWUSER, _CLONE_NEWNET, _PR_SET_PDEATHSIG = 0x10000000, 0x40000000, 1
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _isolate_network(libc) -> bool:
+    """Move this (still single-threaded) process into an empty network namespace, where the kernel lets us."""
+    if libc is None or not hasattr(libc, "unshare"):
+        return False
+    return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
+
+
+def worker_entry() -> None:
+    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB``."""
+    fd, dump, memory_limit_mb = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    conn = Connection(fd)
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the pool (its spawner thread)
+    limit = memory_limit_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    isolated = _isolate_network(libc)
+    import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
+
+    store = EmbeddedStore()
+    store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        status, payload = _execute(store, job)
+        conn.send((status, payload))
+        if status == "memory":
+            return
+
+
+def _execute(store: EmbeddedStore, job: QueryJob) -> tuple[str, object]:
+    try:
+        return "ok", store.serialize(job.query, results_format=job.results_format,
+                                     graph_format=job.graph_format, dataset=job.dataset,
+                                     base_iri=job.base_iri)
+    except SyntaxError as exc:
+        return "syntax", syntax_message(exc)
+    except NoAcceptableFormat as exc:
+        return "format", exc.args[0]
+    except MemoryError:
+        return "memory", None
+    except Exception as exc:  # any evaluation failure is the query's answer, not the worker's end
+        return "error", evaluation_message(exc)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+    isolated: bool = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+class WorkerPool:
+    """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump``."""
+
+    def __init__(self, dump: Path, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
+                 owns_dump_dir: bool = False):
+        self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
+        self.admission = Admission(max_concurrent, _retry_after(timeout))
+        self._owns_dump_dir = owns_dump_dir
+        self._idle: list[_Worker] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        self._restarting: list[threading.Thread] = []
+        self.restarts = 0
+        # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one long-lived thread starts them all.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aichr-kg-query-spawner")
+        starting = [self._spawner.submit(self._spawn).result() for _ in range(size)]
+        for worker in starting:
+            self._await_ready(worker)
+        self._idle.extend(starting)
+        self.network_isolated = all(w.isolated for w in starting)
+        if not self.network_isolated:
+            log.warning("query workers keep network access (no network namespace here); SERVICE stays refused "
+                        "by the query check alone")
+
+    # -- life cycle --
+    def _spawn(self) -> _Worker:
+        """A fresh interpreter (not a fork of this threaded process), talking over a socket pair."""
+        ours, theirs = socket.socketpair()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from aichr_kg.execution import worker_entry; worker_entry()",
+                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        return _Worker(process, Connection(ours.detach()))
+
+    def _await_ready(self, worker: _Worker, wait: float = 60.0) -> None:
+        if worker.conn.poll(wait):
+            try:
+                status, isolated = worker.conn.recv()
+            except (EOFError, OSError):
+                status, isolated = "dead", False
+            if status == "ready":
+                worker.isolated = bool(isolated)
+                return
+        self._kill(worker)
+        raise RuntimeError(f"a query worker did not start (exit code {worker.process.returncode})")
+
+    @staticmethod
+    def _kill(worker: _Worker) -> None:
+        if worker.alive():
+            worker.process.kill()
+        try:
+            worker.process.wait(5)
+        except subprocess.TimeoutExpired:
+            log.error("query worker %s did not stop", worker.process.pid)
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` now; start its successor in the background so the caller can answer at once."""
+        if worker.alive():
+            worker.process.kill()
+        self.restarts += 1
+
+        def restart() -> None:
+            self._kill(worker)
+            for attempt in range(5):
+                if self._closed:
+                    return
+                try:
+                    fresh = self._spawner.submit(self._spawn).result()
+                    self._await_ready(fresh)
+                except Exception:  # noqa: BLE001 - keep trying; the pool runs one short meanwhile
+                    log.exception("query worker restart failed (attempt %d)", attempt + 1)
+                    time.sleep(0.5 * (attempt + 1))
+                    continue
+                with self._cond:
+                    if self._closed:
+                        self._kill(fresh)
+                        return
+                    self._idle.append(fresh)
+                    self._cond.notify()
+                return
+
+        thread = threading.Thread(target=restart, name="aichr-kg-query-restart", daemon=True)
+        with self._cond:
+            self._restarting = [t for t in self._restarting if t.is_alive()] + [thread]
+        thread.start()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            self._kill(worker)
+        for thread in self._restarting:  # a worker being started still reads the dump
+            thread.join(30)
+        self._spawner.shutdown(wait=True)
+        if self._owns_dump_dir:
+            shutil.rmtree(self.dump.parent, ignore_errors=True)
+
+    def idle_pids(self) -> list[int]:
+        """Process ids of the workers waiting for a job (for diagnostics and tests)."""
+        with self._cond:
+            return [w.process.pid for w in self._idle]
+
+    # -- running --
+    def _take(self, deadline: float) -> _Worker:
+        with self._cond:
+            while not self._idle:
+                if self._closed:
+                    raise WorkerFailed("the query service is shutting down")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryTimeout(f"no query worker became free within {self.timeout:g} s; try again")
+                self._cond.wait(remaining)
+            return self._idle.pop()
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._cond:
+            if self._closed:
+                self._kill(worker)
+                return
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def run(self, job: QueryJob) -> Serialized:
+        deadline = time.monotonic() + self.timeout
+        with self.admission:
+            worker = self._take(deadline)
+            try:
+                worker.conn.send(job)
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    self._replace(worker)
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; narrow it "
+                                       "down (a LIMIT, more specific patterns, no cross products)")
+                status, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                error = self._death(worker)
+                self._replace(worker)
+                raise error from None
+            if status == "memory":
+                self._replace(worker)
+                raise self._too_big()
+            self._give_back(worker)
+        if status == "ok":
+            return payload
+        raise {"syntax": QuerySyntaxError, "error": QueryEvaluationError}.get(status, NotAcceptable)(
+            _not_acceptable(payload) if status == "format" else payload)
+
+    def _too_big(self) -> QueryTooBig:
+        return QueryTooBig(f"the query needed more than {self.memory_limit_mb} MB of memory and was stopped; "
+                           "narrow it down (a LIMIT, more specific patterns, no cross products)")
+
+    def _death(self, worker: _Worker) -> QueryError:
+        try:
+            code = worker.process.wait(2)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code in (-signal.SIGABRT, -signal.SIGKILL):  # allocation failure under RLIMIT_AS, or the OOM killer
+            return self._too_big()
+        return WorkerFailed(f"the process running the query stopped unexpectedly (exit code {code}); try again")
+
+
+def open_runner(settings, store) -> Runner:
+    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
+    if not isinstance(store, EmbeddedStore):
+        return DirectRunner(store, settings.max_concurrent_queries, settings.query_timeout)
+    folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
+    dump = folder / "graph.nq"
+    store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    os.chmod(folder, 0o700)
+    try:
+        return WorkerPool(dump, size=settings.query_workers, timeout=settings.query_timeout,
+                          memory_limit_mb=settings.query_memory_limit,
+                          max_concurrent=settings.max_concurrent_queries, owns_dump_dir=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise

@@ -1,0 +1,251 @@
+"""A remote SPARQL 1.1 server behind the ``Store`` interface, and ``push`` to load a build into one.
+
+Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). Parameters are
+bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
+pasting user text into the query. The server must use the union of its named graphs as default
+graph, as the embedded store does (Oxigraph: ``serve --union-default-graph``); a query naming
+graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters.
+
+Failures of the server are reported as the execution errors the service maps to statuses:
+unreachable (``UpstreamUnavailable``), too slow (``UpstreamTimeout``), or an error of its own.
+Every call opens a fresh connection, so the store recovers by itself when the server is back.
+"""
+
+import ast
+import http.client
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
+
+from aichr_kg import __version__, querytext
+from aichr_kg.execution import (QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
+                                UpstreamTimeout, UpstreamUnavailable, syntax_message)
+from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized, Table, Term, write_result
+
+JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def term_text(term: Term) -> str:
+    """A term as SPARQL text for a VALUES block (pyoxigraph writes N-Triples syntax, which SPARQL reads)."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
+    raise ValueError(f"{type(term).__name__} cannot be bound in a VALUES block")
+
+
+class RemoteStore:
+    """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
+
+    def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0):
+        self.endpoint, self.timeout = endpoint, timeout
+        self._system_dir = queries_dir / "system"
+        self._graphs: tuple[float, list[str]] | None = None
+        self._graph_cache_seconds = graph_cache_seconds
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings) -> "RemoteStore":
+        return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir)
+
+    # -- the wire --------------------------------------------------------------------------------
+    def _post(self, sparql: str, accept: str, dataset: Dataset) -> tuple[str, bytes]:
+        """Send a query; return the media type and the complete body, or raise an execution error."""
+        wrapper = SPARQLWrapper(self.endpoint, agent=f"aichr-kg/{__version__}")
+        wrapper.setOnlyConneg(True)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setTimeout(self.timeout)
+        wrapper.setQuery(sparql)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        for graph in dataset.default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in dataset.named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        started = time.monotonic()
+        try:
+            response = wrapper.query().response
+            body = response.read()
+        except QueryBadFormed as exc:
+            raise QuerySyntaxError(_response_text(exc) or "the SPARQL server refused the query as malformed") from None
+        except EndPointInternalError as exc:
+            raise UpstreamError(self._message(exc, "the SPARQL server failed (500)")) from None
+        except EndPointNotFound:
+            raise UpstreamError(f"there is no SPARQL endpoint at {self.endpoint} (404)") from None
+        except SPARQLWrapperException as exc:
+            raise UpstreamError(self._message(exc, "the SPARQL server answered with an error")) from None
+        except urllib.error.HTTPError as exc:
+            raise self._http_error(exc) from None
+        except (TimeoutError, socket.timeout):
+            raise self._timeout() from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise self._timeout() from None
+            raise UpstreamUnavailable(f"the SPARQL server at {self.endpoint} cannot be reached ({exc.reason}); "
+                                      "try again later") from None
+        except (http.client.HTTPException, ConnectionError, OSError) as exc:
+            if time.monotonic() - started >= self.timeout:
+                raise self._timeout() from None
+            raise UpstreamUnavailable(f"the connection to the SPARQL server at {self.endpoint} failed "
+                                      f"({type(exc).__name__}); try again later") from None
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        return media_type, body
+
+    def _timeout(self) -> UpstreamTimeout:
+        return UpstreamTimeout(f"the SPARQL server did not answer within {self.timeout:g} s")
+
+    def _http_error(self, exc: urllib.error.HTTPError) -> QueryError:
+        detail = _short(exc.read())
+        if exc.code in (502, 503):
+            return UpstreamUnavailable(f"the SPARQL server is unavailable ({exc.code}): {detail}")
+        if exc.code == 504:
+            return self._timeout()
+        if 400 <= exc.code < 500:
+            return QueryEvaluationError(f"the SPARQL server refused the query ({exc.code}): {detail}")
+        return UpstreamError(f"the SPARQL server failed ({exc.code}): {detail}")
+
+    @staticmethod
+    def _message(exc: SPARQLWrapperException, lead: str) -> str:
+        detail = _response_text(exc)
+        return f"{lead}: {detail}" if detail else lead
+
+    # -- the Store interface -----------------------------------------------------------------------
+    def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
+                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
+        offered = [f for f in (results_format, graph_format) if f]
+        if not offered:
+            raise NoAcceptableFormat("any")
+        if base_iri:  # a line of its own: the server's error positions are one line off, and put back
+            sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
+        try:
+            media_type, body = self._post(sparql, ", ".join(offered), dataset)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(syntax_message(exc.args[0], line_offset=1 if base_iri else 0)) from None
+        if media_type in offered:  # the server wrote what was asked: pass it on as it is
+            kind = self._kind(sparql, media_type, results_format)
+            return Serialized(kind, media_type, body)
+        return write_result(self._parse(media_type, body), results_format, graph_format)
+
+    @staticmethod
+    def _kind(sparql: str, media_type: str, results_format: str | None) -> str:
+        try:
+            form = querytext.read(sparql).form
+        except querytext.QueryRefused:
+            form = None
+        if form in _KIND:
+            return _KIND[form]
+        return "solutions" if media_type == results_format else "graph"
+
+    @staticmethod
+    def _parse(media_type: str, body: bytes):
+        try:
+            results_format = ox.QueryResultsFormat.from_media_type(media_type)
+        except ValueError:
+            results_format = None
+        try:
+            if results_format is not None:
+                return ox.parse_query_results(body, format=results_format)
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=rdf_format)]
+        except (ValueError, SyntaxError) as exc:
+            raise UpstreamError(f"the SPARQL server answered in an unreadable form ({media_type or 'no media type'}): "
+                                f"{_short(str(exc).encode())}") from None
+
+    def raw(self, sparql: str, params: Mapping[str, Term] | None = None, *, dataset: Dataset = Dataset()):
+        """Solutions, a boolean or a list of triples, as pyoxigraph objects (like ``EmbeddedStore.raw``)."""
+        text = querytext.insert_values(sparql, {k: term_text(v) for k, v in (params or {}).items()})
+        media_type, body = self._post(text, f"{JSON}, {N_TRIPLES}", dataset)
+        return self._parse(media_type, body)
+
+    def select(self, sparql: str, params: Mapping[str, Term] | None = None) -> Table:
+        result = self.raw(sparql, params)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return Table(names, [{n: s[n] for n in names if s[n] is not None} for s in result])
+
+    def ask(self, sparql: str, params: Mapping[str, Term] | None = None) -> bool:
+        result = self.raw(sparql, params)
+        if not isinstance(result, ox.QueryBoolean):
+            raise TypeError("not an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, params: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        result = self.raw(sparql, params)
+        if not isinstance(result, list):
+            raise TypeError("not a CONSTRUCT or DESCRIBE query")
+        return result
+
+    def _system(self, name: str) -> str:
+        return (self._system_dir / f"{name}.rq").read_text(encoding="utf-8")
+
+    def triple_count(self) -> int:
+        rows = self.select(self._system("quad-count")).rows
+        return int(rows[0]["count"].value) if rows else 0
+
+    def graph_names(self) -> Sequence[str]:
+        """The server's named graphs (asked again after ``graph_cache_seconds``, so a new load shows up)."""
+        with self._lock:
+            if self._graphs is not None and time.monotonic() - self._graphs[0] < self._graph_cache_seconds:
+                return self._graphs[1]
+        names = sorted(row["graph"].value for row in self.select(self._system("graph-names")).rows)
+        with self._lock:
+            self._graphs = (time.monotonic(), names)
+        return names
+
+
+def _response_text(exc: SPARQLWrapperException) -> str:
+    """The server's own message, which SPARQLWrapper keeps only inside its exception text (as a bytes repr)."""
+    match = re.search(r"Response:\n(b(['\"]).*\2)\s*$", str(exc), re.DOTALL)
+    if not match:
+        return ""
+    try:
+        return _short(ast.literal_eval(match.group(1)))
+    except (ValueError, SyntaxError):
+        return ""
+
+
+def _short(detail: bytes) -> str:
+    text = detail.decode("utf-8", errors="replace") if isinstance(detail, bytes) else str(detail)
+    return " ".join(text.split())[:300]
+
+
+# -- loading a build into a server ----------------------------------------------------------------
+class PushError(Exception):
+    """The server refused a graph or could not be reached; the message names the graph and the reason."""
+
+
+def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0) -> list[tuple[str, int]]:
+    """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol).
+
+    Each graph on the server is replaced by the build's; graphs the build does not have are left
+    alone. Returns (graph, triples) for each graph sent.
+    """
+    sent = []
+    for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value):
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.oxi.quads_for_pattern(None, None, None, graph)]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        separator = "&" if "?" in graph_store_url else "?"
+        url = f"{graph_store_url}{separator}graph={quote(graph.value, safe='')}"
+        request = urllib.request.Request(url, data=body, method="PUT",
+                                         headers={"Content-Type": N_TRIPLES, "User-Agent": f"aichr-kg/{__version__}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise PushError(f"the server refused graph <{graph.value}> ({exc.code}): {_short(exc.read())}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise PushError(f"cannot reach {graph_store_url} ({reason})") from None
+        sent.append((graph.value, len(triples)))
+    return sent

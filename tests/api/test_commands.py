@@ -1,0 +1,81 @@
+"""``aichr-kg serve`` and ``aichr-kg load`` as a user runs them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+from servers import OxigraphServer, free_port, wait_until_up
+
+from aichr_kg.cli import main
+from aichr_kg.remote import RemoteStore
+
+CLI = str(Path(sys.executable).parent / "aichr-kg")
+LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_answers_then_stops_with_its_workers(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")}
+    server = subprocess.Popen([CLI, "serve", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=120)
+        answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": LABEL}, timeout=30)
+        assert answer.json()["results"]["bindings"][0]["label"]["value"] == "ASEAN Intergovernmental Commission on Human Rights"
+        description = httpx.get(f"http://127.0.0.1:{port}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+        assert f"<http://127.0.0.1:{port}/sparql>".encode() in description.content
+        workers = children(server.pid)
+        assert len(workers) >= 3  # the query workers (Settings.query_workers)
+    finally:
+        server.send_signal(signal.SIGINT)
+        output = server.communicate(timeout=30)[0].decode()
+    assert server.returncode == 0, output
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_serve_refuses_bad_settings_in_one_line(monkeypatch):
+    monkeypatch.delenv("AICHR_KG_ENDPOINT", raising=False)  # restored afterwards, whatever serve does
+    monkeypatch.delenv("AICHR_KG_STORE", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--endpoint", "ftp://example.org/sparql"])
+    assert result.exit_code == 1
+    assert "endpoint" in result.output and "must be an http(s) URL" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_load_pushes_the_build_with_its_graph_names(tmp_path, store, settings):
+    with OxigraphServer(tmp_path / "oxigraph") as server:
+        result = CliRunner().invoke(main, ["load", "--endpoint", server.store_url])
+        assert result.exit_code == 0, result.output
+        assert f"into {server.store_url}" in result.output
+        remote = RemoteStore(server.query_url, timeout=10, queries_dir=settings.queries_dir)
+        assert list(remote.graph_names()) == list(store.graph_names())
+        assert remote.triple_count() == store.triple_count()
+        assert "https://w3id.org/aichr-kg/graph/reference" in result.output
+
+
+def test_load_without_a_server(settings):
+    result = CliRunner().invoke(main, ["load", "--endpoint", f"http://127.0.0.1:{free_port()}/store"])
+    assert result.exit_code == 1
+    assert "cannot reach" in result.output and "Traceback" not in result.output
+    assert CliRunner().invoke(main, ["load"]).exit_code == 2

@@ -1,0 +1,109 @@
+"""/.well-known/void (VoID + DCAT, negotiated), the dumps under /download/, and the OpenAPI docs."""
+
+import pytest
+from rdflib import Literal, Namespace, URIRef
+from rdflib import namespace as ns
+
+from .htmlcheck import read_html
+from .rdfcheck import media_type, parse
+
+BASE = "https://w3id.org/aichr-kg/"
+DATASET = URIRef(BASE + "dataset")
+SERVICE = "http://testserver/"
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+def _count(store, sparql: str) -> int:
+    return int(store.select(sparql).rows[0]["n"].value)
+
+
+@pytest.fixture(scope="module")
+def void(ld_client):
+    response = ld_client.get("/.well-known/void", headers={"accept": "text/turtle"})
+    assert response.status_code == 200 and media_type(response) == "text/turtle"
+    return parse(response)
+
+
+def test_void_describes_the_dataset_with_counts_and_licence(void, store):
+    assert (DATASET, ns.RDF.type, ns.VOID.Dataset) in void and (DATASET, ns.RDF.type, ns.DCAT.Dataset) in void
+    triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    assert void.value(DATASET, ns.VOID.triples) == Literal(triples, datatype=ns.XSD.integer)
+    entities = _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{BASE}id/')) }}")
+    assert void.value(DATASET, ns.VOID.entities).toPython() == entities > 300
+    assert (DATASET, ns.DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert void.value(DATASET, ns.DCTERMS.title) is not None
+
+
+def test_void_names_examples_endpoint_and_vocabularies(void):
+    assert URIRef(BASE + "id/body/aichr") in set(void.objects(DATASET, ns.VOID.exampleResource))
+    assert void.value(DATASET, ns.VOID.sparqlEndpoint) == URIRef(SERVICE + "sparql")
+    vocabularies = set(void.objects(DATASET, ns.VOID.vocabulary))
+    assert {URIRef(str(ORG)), URIRef("https://schema.org/"), URIRef(BASE + "ontology#")} <= vocabularies
+    services = set(void.subjects(ns.RDF.type, ns.DCAT.DataService))
+    assert services and all(void.value(s, ns.DCAT.endpointURL) == URIRef(SERVICE + "sparql") for s in services)
+
+
+def test_void_partitions_by_class_and_named_graph(void, store):
+    partitions = {void.value(p, ns.VOID["class"]): void.value(p, ns.VOID.entities).toPython()
+                  for p in void.objects(DATASET, ns.VOID.classPartition)}
+    events = _count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { "
+                           "GRAPH ?g { ?e a <https://w3id.org/aichr-kg/ontology#Event> } "
+                           "FILTER(!STRENDS(STR(?g), '/graph/derived')) }")
+    assert partitions[URIRef(BASE + "ontology#Event")] == events
+    name = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    subsets = {void.value(s, name): void.value(s, ns.VOID.triples).toPython() for s in void.objects(DATASET, ns.VOID.subset)}
+    reference = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/reference> {{ ?s ?p ?o }} }}")
+    assert subsets[URIRef(BASE + "graph/reference")] == reference
+
+
+@pytest.mark.parametrize("suffix, mt", [("ttl", "text/turtle"), ("nt", "application/n-triples"),
+                                        ("jsonld", "application/ld+json"), ("trig", "application/trig"),
+                                        ("nq", "application/n-quads")])
+def test_every_dump_the_void_links_downloads_the_whole_graph(ld_client, void, store, suffix, mt):
+    url = URIRef(f"{SERVICE}download/aichr-kg.{suffix}")
+    assert url in set(void.objects(DATASET, ns.VOID.dataDump))
+    distribution = next(d for d in void.objects(DATASET, ns.DCAT.distribution) if void.value(d, ns.DCAT.downloadURL) == url)
+    assert str(void.value(distribution, ns.DCAT.mediaType)).endswith(mt)
+    response = ld_client.get(f"/download/aichr-kg.{suffix}")
+    assert response.status_code == 200 and media_type(response) == mt
+    graph = parse(response)
+    if suffix in ("trig", "nq"):
+        assert URIRef(BASE + "graph/reference") in {g.identifier for g in graph.graphs()}
+        triples = {(s, p, o) for s, p, o, _ in graph.quads((None, None, None, None))}
+    else:
+        triples = set(graph)
+    assert len(triples) == void.value(DATASET, ns.VOID.triples).toPython()
+    assert (URIRef(BASE + "id/body/aichr"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("ASEAN Intergovernmental Commission on Human Rights", lang="en")) in triples
+
+
+def test_unknown_dump_is_404(ld_client):
+    assert ld_client.get("/download/aichr-kg.xlsx").status_code == 404
+    assert ld_client.get("/download/other.ttl").status_code == 404
+
+
+def test_void_is_content_negotiated(ld_client, void):
+    jsonld = ld_client.get("/.well-known/void", headers={"accept": "application/ld+json"})
+    assert media_type(jsonld) == "application/ld+json" and len(parse(jsonld)) == len(void)
+    assert len(parse(ld_client.get("/.well-known/void.nt"))) == len(void)
+    page = ld_client.get("/.well-known/void", headers={"accept": "text/html"})
+    assert media_type(page) == "text/html"
+    html = read_html(page.text)
+    assert "/download/aichr-kg.ttl" in html.hrefs() and "/graph/reference" in html.hrefs()
+    assert "accept" in page.headers["vary"].lower() and "rel=\"alternate\"" in page.headers["link"]
+
+
+def test_dataset_uri_points_to_the_description(ld_client):
+    response = ld_client.get("/dataset", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/.well-known/void"
+
+
+def test_openapi_docs_give_every_route_a_summary(ld_client):
+    assert ld_client.get("/docs").status_code == 200
+    spec = ld_client.get("/openapi.json").json()
+    operations = [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+    for path in ("/id/{kind}/{slug}", "/doc/{kind}/{slug}", "/search", "/queries", "/queries/{name}",
+                 "/.well-known/void", "/download/{filename}", "/ontology", "/graph/{name}"):
+        assert path in spec["paths"], path
+    missing = [f"{method.upper()} {path}" for path, method, op in operations if not op.get("summary")]
+    assert not missing, f"routes without a summary: {missing}"

@@ -1,0 +1,68 @@
+"""Headers and errors every route gets from ``security.install``: CSP on HTML, nosniff, plain errors without internals."""
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.testclient import TestClient
+
+from aichr_kg.settings import Settings
+from aichr_kg_api import security
+
+
+@pytest.fixture(scope="module")
+def client():
+    settings = Settings(content_security_policy="default-src 'self'; frame-ancestors 'none'")
+    app = FastAPI()
+    security.install(app, settings)
+
+    @app.get("/page", response_class=HTMLResponse)
+    def page():
+        return "<!doctype html><title>t</title>"
+
+    @app.get("/data")
+    def data():
+        return {"ok": True}
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("cannot open /srv/aichr-kg/secret/config.toml")
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_html_gets_the_content_security_policy(client):
+    response = client.get("/page")
+    assert response.headers["content-security-policy"] == "default-src 'self'; frame-ancestors 'none'"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_other_responses_get_nosniff_but_no_csp(client):
+    response = client.get("/data")
+    assert response.json() == {"ok": True}
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in response.headers
+
+
+def test_unexpected_errors_leak_nothing(client, caplog):
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith("500 Internal Server Error: the server failed to answer this request (error ")
+    for secret in ("Traceback", "RuntimeError", "/srv/", "config.toml", "security.py"):
+        assert secret not in response.text
+    error_id = response.text.split("(error ")[1].split(",")[0]
+    assert any(error_id in record.getMessage() for record in caplog.records)  # the log has it, the client does not
+
+
+def test_wrong_method_names_the_allowed_ones(client):
+    response = client.post("/data")
+    assert response.status_code == 405
+    assert response.text == "405 Method Not Allowed: POST is not allowed on /data; use GET\n"
+
+
+def test_cors_for_any_origin_without_credentials(client):
+    response = client.get("/data", headers={"Origin": "https://elsewhere.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers

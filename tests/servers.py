@@ -1,0 +1,95 @@
+"""Real servers for the tests: the service under uvicorn in a thread, and an Oxigraph server in a subprocess.
+
+Both listen on a free loopback port and are stopped by whoever started them.
+"""
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import uvicorn
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, if only with an error
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not come up within {timeout} s")
+
+
+class ServiceThread:
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
+
+    def __enter__(self) -> "ServiceThread":
+        self.thread.start()
+        deadline = time.monotonic() + 120
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the service did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+class OxigraphServer:
+    """``oxigraph serve`` (the CLI from the ``oxigraph`` package) over a folder, stoppable and restartable."""
+
+    def __init__(self, location: Path, timeout_s: int = 30):
+        self.location, self.timeout_s = location, timeout_s
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.store_url = f"{self.url}/query", f"{self.url}/store"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "OxigraphServer":
+        binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
+             "--union-default-graph", "--timeout-s", str(self.timeout_s)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_up(f"{self.url}/query?query=ASK%7B%7D", timeout=30)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+
+    def __enter__(self) -> "OxigraphServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

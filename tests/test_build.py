@@ -1,0 +1,46 @@
+"""The build remembers inputs that passed validation (by content hash) and validates anything else."""
+
+import shutil
+
+import pytest
+
+from aichr_kg.build import InvalidData, build
+from aichr_kg.settings import Settings
+
+
+@pytest.fixture()
+def project(tmp_path, settings):
+    """A copy of the data beside links to the real ontology, shapes and queries (the copy may be broken)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(settings.root / name, target_is_directory=True)
+    shutil.copytree(settings.data_dir, root / "data")
+    return root
+
+
+def test_unchanged_input_is_validated_once(project, tmp_path):
+    settings = Settings(root=project, validation_cache=tmp_path / "cache")
+    first = build(settings)
+    assert first.parsed is not None  # parsed and validated
+    assert list((tmp_path / "cache").glob("*.json"))
+    second = build(settings)
+    assert second.parsed is None  # remembered: no second validation
+    assert second.violations == first.violations
+    assert second.store.triple_count() == first.store.triple_count()
+
+
+def test_a_changed_file_is_validated_again(project, tmp_path):
+    settings = Settings(root=project, validation_cache=tmp_path / "cache")
+    build(settings)
+    event = next((project / "data").rglob("events/*.ttl"))
+    event.write_text(event.read_text().replace("schema:startDate", "schema:endDate", 1))  # an event without a start
+    for _ in range(2):  # invalid input is never remembered
+        with pytest.raises(InvalidData):
+            build(settings)
+
+
+def test_no_cache_folder_validates_every_time(project):
+    settings = Settings(root=project, validation_cache=None)
+    assert build(settings).parsed is not None
+    assert build(settings).parsed is not None

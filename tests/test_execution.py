@@ -1,0 +1,117 @@
+"""The worker pool: answers in full or raises; stops runaway queries by deadline or memory; keeps its size."""
+
+import http.server
+import threading
+import time
+
+import pytest
+
+from aichr_kg.execution import (Admission, QueryEvaluationError, QueryJob, QuerySyntaxError, QueryTimeout, QueryTooBig,
+                                Saturated, UnknownGraph, open_runner, plan_dataset, syntax_message)
+from aichr_kg.querytext import read
+from aichr_kg.settings import Settings
+from aichr_kg.store import Dataset
+
+LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+
+
+@pytest.fixture(scope="module")
+def pool(store):
+    runner = open_runner(Settings(query_timeout=1.5, query_workers=1, query_memory_limit=400), store)
+    yield runner
+    runner.close()
+
+
+def wait_full(pool) -> None:
+    deadline = time.monotonic() + 10
+    while len(pool.idle_pids()) < pool.size and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_answers_in_the_requested_format(pool):
+    answer = pool.run(QueryJob(LABEL, results_format="text/csv"))
+    assert answer.kind == "solutions" and answer.media_type.startswith("text/csv")
+    assert answer.body.decode().splitlines() == ["label", "ASEAN Intergovernmental Commission on Human Rights"]
+    graph = pool.run(QueryJob("CONSTRUCT WHERE { <https://w3id.org/aichr-kg/id/body/aichr> ?p ?o }",
+                              graph_format="application/n-triples"))
+    assert graph.kind == "graph" and b"ASEAN Intergovernmental Commission" in graph.body
+
+
+def test_syntax_error_names_line_and_column(pool):
+    with pytest.raises(QuerySyntaxError, match=r"^syntax error at line 3, column 15: expected one of"):
+        pool.run(QueryJob("SELECT * WHERE {\n ?s ?p ?o .\n FILTER(?x = }"))
+    assert syntax_message("error at 2:7: expected WHERE", line_offset=1) == "syntax error at line 1, column 7: expected WHERE"
+
+
+def test_deadline_kills_the_worker_and_a_fresh_one_follows(pool):
+    wait_full(pool)
+    (pid,) = pool.idle_pids()
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="ran longer than 1.5 s"):
+        pool.run(QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+    assert 1.5 <= time.monotonic() - started < 2.5
+    wait_full(pool)
+    assert pool.idle_pids() and pool.idle_pids() != [pid]
+    assert pool.run(QueryJob(LABEL)).body.count(b"ASEAN") == 1
+
+
+def test_memory_ceiling_stops_a_query_that_grows(pool):
+    wait_full(pool)
+    started = time.monotonic()
+    with pytest.raises(QueryTooBig, match="more than 400 MB"):
+        pool.run(QueryJob(CROSS_PRODUCT))
+    assert time.monotonic() - started < 1.5  # the ceiling, not the deadline, stopped it
+    wait_full(pool)
+    assert b"ASEAN" in pool.run(QueryJob(LABEL)).body
+
+
+def test_workers_have_no_network(pool):
+    """Behind the SERVICE refusal: even a SERVICE query that reached a worker could not call out."""
+    if not pool.network_isolated:
+        pytest.skip("this kernel does not let the workers drop their network (no network namespace)")
+    calls = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(QueryEvaluationError, match="could not be evaluated"):
+            pool.run(QueryJob(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ ?s ?p ?o }} }}"))
+    finally:
+        server.shutdown()
+    assert calls == []
+
+
+def test_admission_refuses_beyond_the_limit():
+    admission = Admission(2, retry_after=3)
+    with admission, admission:
+        with pytest.raises(Saturated, match="busy") as refused:
+            with admission:
+                pass
+        assert refused.value.retry_after == 3
+    with admission:  # slots come back
+        pass
+
+
+def test_plan_dataset():
+    known = ["http://g/1", "http://g/2"]
+    assert plan_dataset(read("SELECT * {}"), [], [], known) == Dataset()
+    assert plan_dataset(read("SELECT * FROM <http://g/1> {}"), [], [], known) == Dataset(("http://g/1",), ())
+    protocol = plan_dataset(read("SELECT * FROM <http://g/1> {}"), ["http://g/2"], [], known)
+    assert protocol == Dataset(("http://g/2",), ())
+    with pytest.raises(UnknownGraph, match="FROM NAMED <http://elsewhere/> is not a graph of this store"):
+        plan_dataset(read("SELECT * FROM NAMED <http://elsewhere/> {}"), [], [], known)
+    with pytest.raises(UnknownGraph, match="default-graph-uri"):
+        plan_dataset(read("SELECT * {}"), ["http://elsewhere/"], [], known)
