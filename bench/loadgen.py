@@ -56,7 +56,7 @@ def run_wrk(url: str, accept: str, concurrency: int, seconds: float, max_request
     requests = int(re.search(r"(\d+) requests in", text).group(1))
     duration = re.search(r"requests in ([\d.]+\w+),", text).group(1)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    pct = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)$", text, re.M))
+    pct = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)\s*$", text, re.M))  # wrk pads "1.14s "
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(g) for g in sock.groups()) if sock else 0)
@@ -68,34 +68,51 @@ def run_wrk(url: str, accept: str, concurrency: int, seconds: float, max_request
 
 
 async def _worker(host: str, port: int, request: bytes, stop_at: float, budget: list[int], latencies: list[float], errors: list[int]):
-    reader, writer = await asyncio.open_connection(host, port)
+    reader = writer = None
     try:
         while budget[0] > 0 and time.perf_counter() < stop_at:
             budget[0] -= 1
+            if writer is None:  # (re)connect: a server may close after any answer
+                reader, writer = await asyncio.open_connection(host, port)
             started = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status_line = await reader.readline()
-            headers = {}
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                key, _, value = line.decode("latin-1").partition(":")
-                headers[key.strip().lower()] = value.strip()
-            if "content-length" in headers:
-                await reader.readexactly(int(headers["content-length"]))
-            elif headers.get("transfer-encoding") == "chunked":
+            try:
+                writer.write(request)
+                await writer.drain()
+                status_line = await reader.readline()
+                if not status_line:
+                    raise ConnectionResetError("closed before answering")
+                headers = {}
                 while True:
-                    size = int((await reader.readline()).strip(), 16)
-                    await reader.readexactly(size + 2)
-                    if size == 0:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
                         break
+                    key, _, value = line.decode("latin-1").partition(":")
+                    headers[key.strip().lower()] = value.strip()
+                if "content-length" in headers:
+                    await reader.readexactly(int(headers["content-length"]))
+                elif headers.get("transfer-encoding") == "chunked":
+                    while True:
+                        size = int((await reader.readline()).strip(), 16)
+                        await reader.readexactly(size + 2)
+                        if size == 0:
+                            break
+                else:  # body delimited by the end of the connection
+                    await reader.read()
+                    headers["connection"] = "close"
+            except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+                errors[1] += 1  # socket error: no answer
+                writer.close()
+                writer = None
+                continue
             latencies.append((time.perf_counter() - started) * 1000)
             if not status_line.split(b" ")[1].startswith(b"2"):
                 errors[0] += 1
+            if headers.get("connection", "").lower() == "close" or status_line.startswith(b"HTTP/1.0"):
+                writer.close()
+                writer = None
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
 
 
 async def _run_async(url: str, accept: str, concurrency: int, seconds: float, max_requests: int) -> dict:
@@ -104,18 +121,18 @@ async def _run_async(url: str, accept: str, concurrency: int, seconds: float, ma
     request = (f"GET {target} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\nAccept: {accept}\r\n"
                f"Connection: keep-alive\r\n\r\n").encode()
     latencies: list[float] = []
-    errors = [0]
+    errors = [0, 0]  # non-2xx answers, socket errors
     started = time.perf_counter()
     budget = [max_requests]
     results = await asyncio.gather(*(_worker(parts.hostname, parts.port, request, started + seconds, budget, latencies, errors)
                                      for _ in range(concurrency)), return_exceptions=True)
-    errors[0] += sum(isinstance(r, Exception) for r in results)
+    errors[1] += sum(isinstance(r, Exception) for r in results)
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies) or [float("nan")]
     return {"tool": "asyncio", "requests": len(latencies), "seconds": round(elapsed, 2),
             "requests_per_s": round(len(latencies) / elapsed, 1),
             "ok_per_s": round(max(0, len(latencies) - errors[0]) / elapsed, 1), "p50_ms": round(ordered[len(ordered) // 2], 3),
-            "p99_ms": round(ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)], 3), "errors": errors[0]}
+            "p99_ms": round(ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)], 3), "errors": errors[0] + errors[1]}
 
 
 def load(url: str, accept: str, concurrency: int, seconds: float, max_requests: int, tool: str = "auto") -> dict:

@@ -115,3 +115,19 @@ def test_plan_dataset():
         plan_dataset(read("SELECT * FROM NAMED <http://elsewhere/> {}"), [], [], known)
     with pytest.raises(UnknownGraph, match="default-graph-uri"):
         plan_dataset(read("SELECT * {}"), ["http://elsewhere/"], [], known)
+
+
+def test_event_loop_path_answers_and_stops_runaways_alike(pool):
+    import asyncio
+
+    async def scenario():
+        answer = await pool.run_async(QueryJob(LABEL))
+        with pytest.raises(QueryTooBig):
+            await pool.run_async(QueryJob(CROSS_PRODUCT))
+        return answer
+
+    wait_full(pool)
+    assert b"ASEAN Intergovernmental" in asyncio.run(scenario()).body
+    wait_full(pool)
+    time.sleep(0.8)  # time enough for a second, spurious replacement to show up
+    assert len(pool.idle_pids()) == pool.size  # a stopped worker is replaced once, not twice

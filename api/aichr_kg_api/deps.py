@@ -1,4 +1,7 @@
-"""Typed dependencies: routes ask for the store, the catalogue or the settings, never for globals."""
+"""Typed dependencies: routes ask for the store, the catalogue or the settings, never for globals.
+
+They are ``async def``: a plain ``def`` dependency costs every request a hop through the thread pool.
+"""
 
 from typing import Annotated
 
@@ -10,19 +13,19 @@ from aichr_kg.store import EmbeddedStore
 from aichr_kg_api.state import GraphState
 
 
-def get_state(request: Request) -> GraphState:
+async def get_state(request: Request) -> GraphState:
     return request.app.state.graph
 
 
-def get_store(request: Request) -> EmbeddedStore:
+async def get_store(request: Request) -> EmbeddedStore:
     return request.app.state.graph.store
 
 
-def get_catalogue(request: Request) -> Catalogue:
+async def get_catalogue(request: Request) -> Catalogue:
     return request.app.state.graph.catalogue
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.graph.settings
 
 

@@ -2,7 +2,8 @@
 
 A header is a block of ``#+ `` comment lines holding YAML (title, description, topic, view,
 params). Parameter values are checked against their declared type and allowed values, turned
-into RDF terms and bound with SEP-0007 substitutions, never spliced into the query text.
+into RDF terms and bound by the store (a VALUES block written from those terms, or SEP-0007
+substitutions), never spliced into the query text as the caller gave them.
 """
 
 from dataclasses import dataclass, field

@@ -2,11 +2,13 @@
 
 pyoxigraph cannot interrupt a running query, so the embedded store answers ``/sparql`` from a small
 pool of worker processes (``WorkerPool``), each holding its own copy of the graph (loaded from an
-N-Quads dump of the built store). A job goes to an idle worker over a pipe; the worker runs the
-query and writes the results out completely before sending the bytes back, so a caller receives
+N-Quads dump of the built store). A job goes to an idle worker over a socket pair; the worker runs
+the query and writes the results out completely before sending the bytes back (``run_async`` lets
+the service's event loop wait on that socket, no thread per query), so a caller receives
 either the whole answer or an error, never a truncated one. A query that overruns its deadline
 has its worker killed (and a fresh one started in the background); a query that outgrows the
-memory ceiling (``RLIMIT_AS``) dies on its own and is reported as such. Workers also drop their
+memory ceiling (``RLIMIT_AS``: ``query_memory_limit`` MB on top of the loaded graph) dies on its
+own and is reported as such. Workers also drop their
 network access where the kernel allows (a new network namespace), a second line of defence
 behind ``querytext``'s refusal of SERVICE.
 
@@ -19,6 +21,7 @@ the service process would save ~0.1 ms but could not keep the timeout promise (n
 tell a cheap query from a runaway one by its text), so it is not done.
 """
 
+import asyncio
 import ctypes
 import logging
 import math
@@ -28,6 +31,7 @@ import resource
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -163,6 +167,10 @@ def evaluation_message(exc: BaseException) -> str:
 class Runner(Protocol):
     def run(self, job: QueryJob) -> Serialized: ...
 
+    async def run_async(self, job: QueryJob) -> Serialized:
+        """``run`` for an event loop: waits without holding a thread."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -202,6 +210,9 @@ class DirectRunner:
             except NoAcceptableFormat as exc:
                 raise NotAcceptable(_not_acceptable(exc.args[0])) from None
 
+    async def run_async(self, job: QueryJob) -> Serialized:
+        return await asyncio.to_thread(self.run, job)
+
     def close(self) -> None:
         pass
 
@@ -229,6 +240,14 @@ def _isolate_network(libc) -> bool:
     return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
 
 
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where /proc is not there)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
 def worker_entry() -> None:
     """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB``."""
     fd, dump, memory_limit_mb = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -236,13 +255,14 @@ def worker_entry() -> None:
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the pool (its spawner thread)
-    limit = memory_limit_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     isolated = _isolate_network(libc)
     import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
 
     store = EmbeddedStore()
     store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    # The ceiling is what a query may add to the loaded graph, so that it means the same at every graph size.
+    limit = _address_space() + memory_limit_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(("ready", isolated))
     while True:
         try:
@@ -274,10 +294,19 @@ def _execute(store: EmbeddedStore, job: QueryJob) -> tuple[str, object]:
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    peek: socket.socket  # a second handle on the same socket, to read a message's size before the message
     isolated: bool = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def pending_size(self) -> int:
+        """Size of the message waiting to be read (multiprocessing's frame: !i, or -1 then !Q)."""
+        header = self.peek.recv(12, socket.MSG_PEEK)
+        if len(header) < 4:
+            return 0
+        (size,) = struct.unpack("!i", header[:4])
+        return struct.unpack("!Q", header[4:12])[0] if size == -1 and len(header) == 12 else size
 
 
 class WorkerPool:
@@ -315,7 +344,8 @@ class WorkerPool:
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
-        return _Worker(process, Connection(ours.detach()))
+        peek = socket.fromfd(ours.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+        return _Worker(process, Connection(ours.detach()), peek)
 
     def _await_ready(self, worker: _Worker, wait: float = 60.0) -> None:
         if worker.conn.poll(wait):
@@ -338,6 +368,7 @@ class WorkerPool:
         except subprocess.TimeoutExpired:
             log.error("query worker %s did not stop", worker.process.pid)
         worker.conn.close()
+        worker.peek.close()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` now; start its successor in the background so the caller can answer at once."""
@@ -416,21 +447,81 @@ class WorkerPool:
                 worker.conn.send(job)
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                     self._replace(worker)
-                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; narrow it "
-                                       "down (a LIMIT, more specific patterns, no cross products)")
+                    raise self._timeout()
                 status, payload = worker.conn.recv()
             except (EOFError, OSError):
                 error = self._death(worker)
                 self._replace(worker)
                 raise error from None
-            if status == "memory":
+            return self._settle(worker, status, payload)
+
+    async def run_async(self, job: QueryJob) -> Serialized:
+        """As ``run``, but the event loop itself waits on the worker's socket (no thread per query)."""
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout
+        with self.admission:
+            worker = await self._take_async(deadline)
+            try:
+                worker.conn.send(job)
+                answered = await self._readable(loop, worker, deadline)
+                if answered and worker.pending_size() > 2**20:  # a big answer is read off the loop
+                    status, payload = await loop.run_in_executor(None, worker.conn.recv)
+                elif answered:
+                    status, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                error = self._death(worker)
                 self._replace(worker)
-                raise self._too_big()
-            self._give_back(worker)
+                raise error from None
+            except BaseException:  # cancelled mid-query: the worker's state is unknown, start afresh
+                self._replace(worker)
+                raise
+            if not answered:
+                self._replace(worker)
+                raise self._timeout()
+            return self._settle(worker, status, payload)
+
+    async def _take_async(self, deadline: float) -> _Worker:
+        pause = 0.001
+        while True:
+            with self._cond:
+                if self._closed:
+                    raise WorkerFailed("the query service is shutting down")
+                if self._idle:
+                    return self._idle.pop()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeout(f"no query worker became free within {self.timeout:g} s; try again")
+            await asyncio.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.02)
+
+    @staticmethod
+    async def _readable(loop: asyncio.AbstractEventLoop, worker: _Worker, deadline: float) -> bool:
+        if worker.conn.poll(0):
+            return True
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+        try:
+            await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
+            return True
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+
+    def _settle(self, worker: _Worker, status: str, payload) -> Serialized:
+        if status == "memory":
+            self._replace(worker)
+            raise self._too_big()
+        self._give_back(worker)
         if status == "ok":
             return payload
         raise {"syntax": QuerySyntaxError, "error": QueryEvaluationError}.get(status, NotAcceptable)(
             _not_acceptable(payload) if status == "format" else payload)
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; narrow it "
+                            "down (a LIMIT, more specific patterns, no cross products)")
 
     def _too_big(self) -> QueryTooBig:
         return QueryTooBig(f"the query needed more than {self.memory_limit_mb} MB of memory and was stopped; "

@@ -18,6 +18,7 @@ for a remote server (``insert_values``).
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 _PN_CHARS_BASE = (
@@ -152,6 +153,7 @@ def _iri_of(tok: Token, base: str | None, prefixes: Mapping[str, str]) -> str | 
     return None
 
 
+@lru_cache(maxsize=512)  # called with the same few query texts (canned, system) again and again
 def where_brace(text: str) -> int | None:
     """Offset of the ``{`` opening the query's WHERE clause (None if it has none, as ``CONSTRUCT WHERE {...}``)."""
     toks = _significant(text)

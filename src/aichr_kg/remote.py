@@ -30,18 +30,11 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 from aichr_kg import __version__, querytext
 from aichr_kg.execution import (QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
                                 UpstreamTimeout, UpstreamUnavailable, syntax_message)
-from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized, Table, Term, write_result
+from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized, Table, Term, term_text, write_result
 
 JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-
-def term_text(term: Term) -> str:
-    """A term as SPARQL text for a VALUES block (pyoxigraph writes N-Triples syntax, which SPARQL reads)."""
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)
-    raise ValueError(f"{type(term).__name__} cannot be bound in a VALUES block")
 
 
 class RemoteStore:

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
         None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
     max_concurrent_queries: int = Field(8, gt=0, description="Queries running or waiting at once; more get 503 with Retry-After.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
-    query_memory_limit: int = Field(1024, ge=256, description="Address space (MB) a query worker may use before it is stopped.")
+    query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
+                                    "the graph its worker holds before it is stopped.")
     extra: list[Path] = Field(default_factory=list, description="Extra RDF files served beside the graph.")
     validation_cache: Path | None = Field(
         default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aichr-kg" / "validated",

@@ -12,6 +12,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from aichr_kg import querytext
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -81,6 +83,19 @@ class Store(Protocol):
     def triple_count(self) -> int: ...
 
 
+def term_text(term: Term) -> str:
+    """A term as SPARQL text for a VALUES block (pyoxigraph writes N-Triples syntax, which SPARQL reads)."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
+    raise ValueError(f"{type(term).__name__} cannot be bound in a VALUES block")
+
+
+def bindable(sparql: str, params: Mapping[str, Term]) -> bool:
+    """Whether ``params`` can go in a VALUES block at the head of the query's WHERE clause."""
+    return querytext.where_brace(sparql) is not None and all(isinstance(v, (ox.NamedNode, ox.Literal))
+                                                             for v in params.values())
+
+
 class EmbeddedStore:
     """pyoxigraph in memory (or opened read-only from a folder) with the union of all named graphs as default graph."""
 
@@ -101,8 +116,18 @@ class EmbeddedStore:
 
     # -- queries ---------------------------------------------------------------
     def raw(self, sparql: str, params: Mapping[str, Term] | None = None, *, default_graph=None, named_graphs=None):
-        """Run a query and return pyoxigraph's own result object (for streaming serialisation)."""
-        substitutions = {ox.Variable(k): v for k, v in (params or {}).items()} or None
+        """Run a query and return pyoxigraph's own result object (for streaming serialisation).
+
+        Parameters are bound by a VALUES block at the head of the WHERE clause where the query has
+        one: pyoxigraph plans a query with ``substitutions`` as if the variable were free and joins
+        the value last (10-100x slower on selective lookups, bench/PROFILES.md), while a VALUES block
+        is where its planner starts. The block is written from validated terms by pyoxigraph itself.
+        """
+        substitutions = None
+        if params and bindable(sparql, params):
+            sparql = querytext.insert_values(sparql, {k: term_text(v) for k, v in params.items()})
+        elif params:
+            substitutions = {ox.Variable(k): v for k, v in params.items()}
         if default_graph is None:
             return self.oxi.query(sparql, use_default_graph_as_union=True, named_graphs=named_graphs, substitutions=substitutions)
         return self.oxi.query(sparql, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions)

@@ -2,29 +2,32 @@
 
 The route reads the request (``protocol``), checks the query text (``querytext``: read-only, no
 SERVICE), picks the formats from Accept or ``format``, plans the dataset (only graphs held here)
-and hands the job to the runner, which answers within the deadline or raises. Everything but
-reading the body runs in a worker thread.
+and hands the job to the runner, which answers within the deadline or raises. The event loop
+waits on the query worker's socket itself; only long query texts and calls to a remote server
+take a thread.
 """
 
-from typing import Annotated
+from functools import lru_cache
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from aichr_kg import querytext
-from aichr_kg.execution import (NotAcceptable as NoFormat, QueryError, QueryJob, QuerySyntaxError, QueryTimeout,
-                                QueryTooBig, Runner, Saturated, UnknownGraph, UpstreamError, UpstreamTimeout,
-                                UpstreamUnavailable, WorkerFailed, QueryEvaluationError, plan_dataset)
+from aichr_kg.execution import NotAcceptable as NoFormat
+from aichr_kg.execution import (QueryError, QueryEvaluationError, QueryJob, QuerySyntaxError, QueryTimeout, QueryTooBig,
+                                Runner, Saturated, UnknownGraph, UpstreamError, UpstreamTimeout, UpstreamUnavailable,
+                                WorkerFailed, plan_dataset)
+from aichr_kg.store import EmbeddedStore
 from aichr_kg_api import protocol, service_description
-from aichr_kg_api.deps import StateDep
 from aichr_kg_api.negotiation import HTML, RDF_FORMATS, RESULT_FORMATS, Format, NotAcceptable, choose
 from aichr_kg_api.security import error_response
 from aichr_kg_api.state import GraphState
 
 router = APIRouter(tags=["SPARQL"])
 OTHER_METHODS = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+INLINE_CHECK = 4000  # characters of query text read on the event loop itself
 
 SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
 STATUS = {QuerySyntaxError: 400, QueryEvaluationError: 400, UnknownGraph: 400, NoFormat: 406, QueryTimeout: 504,
@@ -39,29 +42,22 @@ Without a query, GET answers with the service description (browsers are sent to 
 Updates, LOAD and SERVICE are refused (403); a query is stopped after the configured timeout (504)."""
 
 
-def get_runner(request: Request) -> Runner:
-    return request.app.state.runner
-
-
-RunnerDep = Annotated[Runner, Depends(get_runner)]
-
-
 @router.get("/sparql", name="sparql", summary="SPARQL query by GET; without a query, the service description",
             description=_ABOUT)
 @router.get("/sparql/", include_in_schema=False)
-async def sparql_get(request: Request, state: StateDep, runner: RunnerDep) -> Response:
-    return await _answer(request, state, runner, b"")
+async def sparql_get(request: Request) -> Response:
+    return await _answer(request, b"")
 
 
 @router.post("/sparql", summary="SPARQL query by POST (form-encoded, or the query as application/sparql-query)",
              description=_ABOUT)
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request, state: StateDep, runner: RunnerDep) -> Response:
+async def sparql_post(request: Request) -> Response:
     try:
-        body = await protocol.read_body(request, protocol.body_limit(state.settings.max_query_length))
+        body = await protocol.read_body(request, protocol.body_limit(request.app.state.graph.settings.max_query_length))
     except protocol.ProtocolError as exc:
         return error_response(exc.status, exc.message)
-    return await _answer(request, state, runner, body)
+    return await _answer(request, body)
 
 
 @router.api_route("/sparql", methods=OTHER_METHODS, include_in_schema=False)
@@ -72,7 +68,10 @@ def sparql_other(request: Request) -> Response:
                           headers={"Allow": "GET, POST"})
 
 
-async def _answer(request: Request, state: GraphState, runner: Runner, body: bytes) -> Response:
+async def _answer(request: Request, body: bytes) -> Response:
+    # The hot path reads the app state directly: resolving dependencies costs more than the query itself.
+    state: GraphState = request.app.state.graph
+    runner: Runner = request.app.state.runner
     try:
         asked = protocol.parse(request.method, request.headers.get("content-type"), request.scope["query_string"],
                                body, state.settings.max_query_length)
@@ -81,16 +80,29 @@ async def _answer(request: Request, state: GraphState, runner: Runner, body: byt
     accept = request.headers.get("accept")
     if asked.query is None:
         return await _service_description(request, state, accept, asked.format)
-    return await run_in_threadpool(_run, state, runner, asked, accept)
+    # Reading a short query takes microseconds; a long one, or asking a remote server for its graphs, takes a thread.
+    if len(asked.query) <= INLINE_CHECK and isinstance(state.store, EmbeddedStore):
+        planned = _plan(state, asked, accept)
+    else:
+        planned = await run_in_threadpool(_plan, state, asked, accept)
+    if isinstance(planned, Response):
+        return planned
+    job, results, graph = planned
+    try:
+        answer = await runner.run_async(job)
+    except QueryError as exc:
+        return _error(exc)
+    chosen = graph if answer.kind == "graph" else results
+    return Response(answer.body, media_type=_with_charset(chosen.media_type), headers={"Vary": "Accept"})
 
 
-def _run(state: GraphState, runner: Runner, asked: protocol.QueryRequest, accept: str | None) -> Response:
+def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
+    """The job to run and the formats chosen for it, or the response refusing the request."""
     try:
         text = querytext.read(asked.query, base=state.settings.base)
     except querytext.QueryRefused as exc:
         return error_response(403, str(exc))
-    results, results_problem = _pick(RESULT_FORMATS, accept, asked.format)
-    graph, graph_problem = _pick(RDF_FORMATS, accept, asked.format)
+    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.format)
     if text.form in ("SELECT", "ASK") and results is None:
         return error_response(406, f"{results_problem} (for {text.form} results)")
     if text.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
@@ -99,12 +111,17 @@ def _run(state: GraphState, runner: Runner, asked: protocol.QueryRequest, accept
         return error_response(406, results_problem)
     try:
         dataset = plan_dataset(text, asked.default_graphs, asked.named_graphs, state.store.graph_names())
-        answer = runner.run(QueryJob(asked.query, dataset, results and _writer(results), graph and _writer(graph),
-                                     base_iri=state.settings.base))
     except QueryError as exc:
         return _error(exc)
-    chosen = graph if answer.kind == "graph" else results
-    return Response(answer.body, media_type=_with_charset(chosen.media_type), headers={"Vary": "Accept"})
+    job = QueryJob(asked.query, dataset, results and _writer(results), graph and _writer(graph),
+                   base_iri=state.settings.base)
+    return job, results, graph
+
+
+@lru_cache(maxsize=256)
+def _formats(accept: str | None, override: str | None) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
+    """The results format and the graph format for an Accept header (clients repeat theirs: remembered)."""
+    return _pick(RESULT_FORMATS, accept, override), _pick(RDF_FORMATS, accept, override)
 
 
 def _pick(offers: list[Format], accept: str | None, override: str | None) -> tuple[Format | None, str]:
@@ -135,7 +152,8 @@ async def _service_description(request: Request, state: GraphState, accept: str 
         return error_response(406, str(exc))
     if fmt is HTML:  # a browser: the query page is the human face of the endpoint
         return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
-    endpoint = str(request.url_for("sparql"))
+    public = state.settings.public_url
+    endpoint = f"{public.rstrip('/')}/sparql" if public else str(request.url_for("sparql"))
     try:
         body = await run_in_threadpool(_describe, state, endpoint, fmt)
     except QueryError as exc:
