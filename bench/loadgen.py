@@ -137,9 +137,14 @@ async def _run_async(url: str, accept: str, concurrency: int, seconds: float, ma
 
 def load(url: str, accept: str, concurrency: int, seconds: float, max_requests: int, tool: str = "auto") -> dict:
     check_target(url)
-    if tool == "wrk" or (tool == "auto" and shutil.which("wrk")):
-        return run_wrk(url, accept, concurrency, seconds, max_requests)
-    return asyncio.run(_run_async(url, accept, concurrency, seconds, max_requests))
+    for attempt in (seconds, seconds * 4):  # a cell so short that no answer came back in it is run once more, longer
+        if tool == "wrk" or (tool == "auto" and shutil.which("wrk")):
+            figures = run_wrk(url, accept, concurrency, attempt, max_requests)
+        else:
+            figures = asyncio.run(_run_async(url, accept, concurrency, attempt, max_requests))
+        if figures["requests"] > 0:
+            break
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

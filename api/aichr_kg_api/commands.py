@@ -5,7 +5,10 @@ from pathlib import Path
 
 import click
 
+from aichr_kg.cli import build_or_fail
+from aichr_kg.diskstore import open_built
 from aichr_kg.settings import Settings
+from aichr_kg.sources import extra_files
 
 
 @click.command()
@@ -35,11 +38,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
     if endpoint:
         env["AICHR_KG_STORE"], env["AICHR_KG_ENDPOINT"] = "remote", endpoint
     try:  # refuse bad settings in one line, before uvicorn starts (it reads them from the environment)
-        Settings(**{**settings.model_dump(), "extra": list(extra) or settings.extra,
-                    "extra_graph_base": extra_graph_base or settings.extra_graph_base,
-                    **({"store": "remote", "endpoint": endpoint} if endpoint else {})})
+        served = Settings(**{**settings.model_dump(), "extra": list(extra) or settings.extra,
+                             "extra_graph_base": extra_graph_base or settings.extra_graph_base,
+                             **({"store": "remote", "endpoint": endpoint} if endpoint else {})})
     except ValueError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
+    if not endpoint:  # build (or find) the graph once, here: every worker then opens it read-only
+        build_or_fail(served, lambda s: open_built(s, extra=extra_files(s)))
     os.environ.update(env)
     uvicorn.run("aichr_kg_api.main:app_from_env", factory=True, host=host, port=port, workers=workers)
 
@@ -51,21 +56,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
 @click.pass_context
 def load(ctx: click.Context, endpoint: str | None) -> None:
     """Validate and build the graph, then PUT each named graph into a SPARQL server (graph names kept)."""
-    from aichr_kg.build import InvalidData, build
-    from aichr_kg.parsing import DataFilesError
     from aichr_kg.remote import PushError, push
 
     settings = ctx.obj
     target = endpoint or settings.update_endpoint
     if not target or not target.startswith(("http://", "https://")):
         raise click.UsageError("give --endpoint http://HOST:PORT/store (the server's Graph Store Protocol URL)")
-    try:
-        built = build(settings)
-    except (DataFilesError, InvalidData) as exc:
-        details = getattr(exc, "errors", None) or getattr(exc, "violations", [])
-        for item in details:
-            click.echo(str(item), err=True)
-        raise click.ClickException(f"the graph was not built: {exc}") from None
+    built = build_or_fail(settings)
     try:
         sent = push(built.store, target)
     except PushError as exc:

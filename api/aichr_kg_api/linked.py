@@ -17,7 +17,8 @@ from jinja2 import Environment
 
 from aichr_kg.build import DUMPS, write_dumps
 from aichr_kg.catalogue import Catalogue
-from aichr_kg.search import LabelIndex, build_index
+from aichr_kg.diskstore import saved_names
+from aichr_kg.search import LabelIndex, index_graph
 from aichr_kg.settings import Settings
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.vocabulary import Vocabulary
@@ -73,9 +74,8 @@ class LinkedData:
     @classmethod
     def from_graph(cls, graph: GraphState) -> "LinkedData":
         settings = graph.settings
-        vocabulary = Vocabulary.from_store(graph.store, graph.catalogue, settings.base)
-        index = build_index(graph.store, graph.catalogue, vocabulary)
-        vocabulary = vocabulary.with_kinds(index.entities)
+        saved = saved_names(graph.store) if isinstance(graph.store, EmbeddedStore) else None
+        vocabulary, index = saved or index_graph(graph.store, graph.catalogue, settings.base)
         if settings.cache_dir:
             dumps = Dumps(settings.cache_dir, owned=False)
         else:

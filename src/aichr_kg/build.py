@@ -113,7 +113,9 @@ def _remember(settings: Settings, key: str, violations: list[Violation]) -> None
         pass
 
 
-def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] = ()) -> Build:
+def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] = (),
+          into: EmbeddedStore | None = None) -> Build:
+    """Parse, validate (unless known valid), then load into ``into`` (a new in-memory store by default)."""
     files = all_files(settings)
     key = _fingerprint(files) if validate else ""
     violations = _remembered(settings, key) if validate else None
@@ -126,7 +128,7 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
             raise InvalidData(blocking)
         if validate:
             _remember(settings, key, violations)
-    store = EmbeddedStore()
+    store = into if into is not None else EmbeddedStore()
     load_into(store, files, settings.base)
     apply_rules(store, settings)
     if extra:

@@ -26,9 +26,10 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-def _build_or_fail(settings: Settings):
+def build_or_fail(settings: Settings, make=build):
+    """``make(settings)`` (a build), or the process ends with every broken file or SHACL violation listed."""
     try:
-        return build(settings)
+        return make(settings)
     except DataFilesError as exc:
         for err in exc.errors:
             click.echo(f"error: {err}", err=True)
@@ -79,7 +80,7 @@ def build_cmd(ctx: click.Context, out: Path | None) -> None:
     """Parse, validate, load, derive and write dumps (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
     settings = _settings(ctx)
     started = time.perf_counter()
-    result = _build_or_fail(settings)
+    result = build_or_fail(settings)
     paths = write_dumps(result.store, out or settings.dist)
     click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s")
     for path in paths:
@@ -105,7 +106,7 @@ def query_cmd(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) 
     """Run a canned query by NAME, a .rq FILE, or '-' for a query on standard input."""
     settings = _settings(ctx)
     given = _parse_params(params)
-    store = _build_or_fail(settings).store
+    store = build_or_fail(settings).store
     try:
         if name == "-" or name.endswith(".rq"):
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
@@ -128,7 +129,7 @@ def query_cmd(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) 
 def stats_cmd(ctx: click.Context) -> None:
     """Counts: triples, and instances of each class."""
     settings = _settings(ctx)
-    store = _build_or_fail(settings).store
+    store = build_or_fail(settings).store
     from aichr_kg.namespaces import PREFIXES
 
     table = store.select(Catalogue(settings).system("class-counts"))

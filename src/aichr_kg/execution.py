@@ -1,8 +1,9 @@
 """Running user queries under hard limits: a deadline, a memory ceiling, a cap on queries at once.
 
 pyoxigraph cannot interrupt a running query, so the embedded store answers ``/sparql`` from a small
-pool of worker processes (``WorkerPool``), each holding its own copy of the graph (loaded from an
-N-Quads dump of the built store). A job goes to an idle worker over a socket pair; the worker runs
+pool of worker processes (``WorkerPool``), each opening the built store's folder read-only (one copy
+on disk, shared through the page cache; ``aichr_kg.diskstore``), or, for a store held only in memory,
+loading its own copy from an N-Quads dump. A job goes to an idle worker over a socket pair; the worker runs
 the query and writes the results out completely before sending the bytes back (``run_async`` lets
 the service's event loop wait on that socket, no thread per query), so a caller receives
 either the whole answer or an error, never a truncated one. A query that overruns its deadline
@@ -249,8 +250,9 @@ def _address_space() -> int:
 
 
 def worker_entry() -> None:
-    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB``."""
-    fd, dump, memory_limit_mb = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB COPY_LIMIT`` (DUMP: an N-Quads
+    file, or the folder of a store on disk, copied into memory if it holds at most COPY_LIMIT quads)."""
+    fd, dump, memory_limit_mb, copy_limit = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     conn = Connection(fd)
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
@@ -258,8 +260,11 @@ def worker_entry() -> None:
     isolated = _isolate_network(libc)
     import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
 
-    store = EmbeddedStore()
-    store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    if Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
+        store = EmbeddedStore.open_read_only(Path(dump), copy_limit)
+    else:
+        store = EmbeddedStore()
+        store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
     # The ceiling is what a query may add to the loaded graph, so that it means the same at every graph size.
     limit = _address_space() + memory_limit_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -310,11 +315,12 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump``."""
+    """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump`` or opened from a store folder."""
 
     def __init__(self, dump: Path, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
-                 owns_dump_dir: bool = False):
+                 owns_dump_dir: bool = False, copy_limit: int = 0):
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
+        self.copy_limit = copy_limit
         self.admission = Admission(max_concurrent, _retry_after(timeout))
         self._owns_dump_dir = owns_dump_dir
         self._idle: list[_Worker] = []
@@ -340,7 +346,7 @@ class WorkerPool:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", "from aichr_kg.execution import worker_entry; worker_entry()",
-                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb)],
+                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb), str(self.copy_limit)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
@@ -541,6 +547,10 @@ def open_runner(settings, store) -> Runner:
     """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
     if not isinstance(store, EmbeddedStore):
         return DirectRunner(store, settings.max_concurrent_queries, settings.query_timeout)
+    if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
+        return WorkerPool(store.path, size=settings.query_workers, timeout=settings.query_timeout,
+                          memory_limit_mb=settings.query_memory_limit, max_concurrent=settings.max_concurrent_queries,
+                          copy_limit=settings.memory_copy_limit)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
     store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)

@@ -208,3 +208,12 @@ def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary"
         kind = vocabulary.kind(types.get(iri, ()))
         entities.append(Entity(iri, label, vocabulary.class_label(kind) if kind else "Resource", kind))
     return LabelIndex(entities, names)
+
+
+def index_graph(store: "Store", catalogue: "Catalogue", base: str) -> "tuple[Vocabulary, LabelIndex]":
+    """What naming and finding things needs: the vocabulary (with the graph's entity kinds) and the label index."""
+    from aichr_kg.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.from_store(store, catalogue, base)
+    index = build_index(store, catalogue, vocabulary)
+    return vocabulary.with_kinds(index.entities), index

@@ -47,3 +47,11 @@ def data_files(settings: Settings) -> list[SourceFile]:
 
 def all_files(settings: Settings) -> list[SourceFile]:
     return ontology_files(settings) + shapes_files(settings) + data_files(settings)
+
+
+def extra_files(settings: Settings) -> list[SourceFile]:
+    """A researcher's own files served beside the graph (``Settings.extra``), each in a graph of its own:
+    ``extra_graph_base`` + the file name, or else the file's ``file:`` URI. TriG and N-Quads keep their own
+    graph names (only their default-graph triples go there)."""
+    return [SourceFile(p, (settings.extra_graph_base + p.name) if settings.extra_graph_base else p.resolve().as_uri(),
+                       "extra") for p in settings.extra]

@@ -10,6 +10,7 @@ Screenshots of the main views go to ``tests/e2e/screenshots/`` (git-ignored), na
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from aichr_kg.settings import Settings
 
@@ -92,6 +93,9 @@ class Console:
     @property
     def csp_violations(self) -> list[str]:
         return [e for e in self.errors if "Content Security Policy" in e or "Content-Security-Policy" in e]
+
+
+expect.set_options(timeout=15_000)  # waits, not time limits: a shared 2-core machine can be slow to paint
 
 
 @pytest.fixture
