@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from aichr_kg.build import InvalidData, build, write_dumps
+from aichr_kg.build import InvalidData, write_dumps
 from aichr_kg.catalogue import Catalogue, ParameterError, QueryNotFound
+from aichr_kg.diskstore import open_built
 from aichr_kg.output import FORMATS, render
 from aichr_kg.parsing import DataFilesError
 from aichr_kg.settings import Settings
@@ -26,8 +27,9 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-def build_or_fail(settings: Settings, make=build):
-    """``make(settings)`` (a build), or the process ends with every broken file or SHACL violation listed."""
+def build_or_fail(settings: Settings, make=open_built):
+    """``make(settings)`` (a build; by default kept on disk for the next command and the service), or the process
+    ends with every broken file or SHACL violation listed."""
     try:
         return make(settings)
     except DataFilesError as exc:
