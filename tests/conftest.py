@@ -1,10 +1,15 @@
 """Shared fixtures: settings pointing at this checkout, and one build of the real graph per session."""
 
+import shutil
+
 import pytest
+from rdflib import Graph
 
 from aichr_kg.build import build
 from aichr_kg.catalogue import Catalogue
+from aichr_kg.parsing import parse_all
 from aichr_kg.settings import Settings
+from aichr_kg.sources import ontology_files, shapes_files
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +31,27 @@ def store(built):
 @pytest.fixture(scope="session")
 def catalogue(settings) -> Catalogue:
     return Catalogue(settings)
+
+
+@pytest.fixture()
+def project(tmp_path, settings):
+    """A copy of the data beside links to the real ontology, shapes and queries (the copy may be broken)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(settings.root / name, target_is_directory=True)
+    shutil.copytree(settings.data_dir, root / "data")
+    return root
+
+
+@pytest.fixture(scope="session")
+def context(settings):
+    """The shapes and ontology graphs (rdflib) and the reference data, for validating small fixtures."""
+    parsed = parse_all(ontology_files(settings) + shapes_files(settings))
+    reference = Graph()
+    for path in sorted((settings.data_dir / "reference").glob("*.ttl")):
+        reference.parse(path)
+    return parsed.kind("shapes"), parsed.kind("ontology"), reference
 
 
 # -- the running service (added for the /sparql tests: tests/api, tests/w3c) ---------------------------

@@ -1,22 +1,10 @@
 """The build remembers inputs that passed validation (by content hash) and validates anything else."""
 
-import shutil
 
 import pytest
 
 from aichr_kg.build import InvalidData, build
 from aichr_kg.settings import Settings
-
-
-@pytest.fixture()
-def project(tmp_path, settings):
-    """A copy of the data beside links to the real ontology, shapes and queries (the copy may be broken)."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("ontology", "shapes", "queries"):
-        (root / name).symlink_to(settings.root / name, target_is_directory=True)
-    shutil.copytree(settings.data_dir, root / "data")
-    return root
 
 
 def test_unchanged_input_is_validated_once(project, tmp_path):

@@ -1,6 +1,5 @@
 """The curated graph as a whole: provenance everywhere, one graph per source, standard terms derived."""
 
-import pyoxigraph as ox
 
 ID = "https://w3id.org/aichr-kg/id/"
 GRAPH = "https://w3id.org/aichr-kg/graph/"

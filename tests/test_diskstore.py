@@ -1,6 +1,5 @@
 """The built graph kept on disk: built once per distinct input, opened read-only by every process."""
 
-import shutil
 
 import pytest
 
@@ -12,17 +11,6 @@ from aichr_kg.search import index_graph
 from aichr_kg.settings import Settings
 
 JSON = "application/sparql-results+json"
-
-
-@pytest.fixture()
-def project(tmp_path, settings):
-    """A copy of the data beside links to the real ontology, shapes and queries (the copy may be changed)."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("ontology", "shapes", "queries"):
-        (root / name).symlink_to(settings.root / name, target_is_directory=True)
-    shutil.copytree(settings.data_dir, root / "data")
-    return root
 
 
 def test_built_once_then_opened(project, tmp_path, monkeypatch, store):

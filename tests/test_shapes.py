@@ -11,21 +11,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from aichr_kg.namespaces import SH
-from aichr_kg.parsing import parse_all
-from aichr_kg.sources import ontology_files, shapes_files
 from aichr_kg.validation import validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 SHAPES_NS = "https://w3id.org/aichr-kg/shapes#"
 
 
-@pytest.fixture(scope="module")
-def context(settings):
-    parsed = parse_all(ontology_files(settings) + shapes_files(settings))
-    reference = Graph()
-    for path in sorted((settings.data_dir / "reference").glob("*.ttl")):
-        reference.parse(path)
-    return parsed.kind("shapes"), parsed.kind("ontology"), reference
+
 
 
 def node_shapes(shapes: Graph) -> list[str]:

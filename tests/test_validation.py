@@ -11,20 +11,14 @@ import pytest
 from rdflib import Graph
 
 from aichr_kg.parsing import parse_all
-from aichr_kg.sources import all_files, ontology_files, shapes_files
+from aichr_kg.sources import all_files
 from aichr_kg.validation import ENGINES, validate_graph, validate_parsed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 CASES = sorted((p.name, kind) for p in FIXTURES.iterdir() if p.is_dir() for kind in ("valid", "invalid"))
 
 
-@pytest.fixture(scope="module")
-def context(settings):
-    parsed = parse_all(ontology_files(settings) + shapes_files(settings))
-    reference = Graph()
-    for path in sorted((settings.data_dir / "reference").glob("*.ttl")):
-        reference.parse(path)
-    return parsed.kind("shapes"), parsed.kind("ontology"), reference
+
 
 
 def test_default_engine_is_the_fast_one():

@@ -30,14 +30,14 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 from aichr_kg import __version__, querytext
 from aichr_kg.execution import (QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
                                 UpstreamTimeout, UpstreamUnavailable, syntax_message)
-from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized, Table, Term, term_text, write_result
+from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, ResultShapes, Serialized, Term, term_text, write_result
 
 JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
-class RemoteStore:
+class RemoteStore(ResultShapes):
     """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
 
     def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0):
@@ -159,25 +159,6 @@ class RemoteStore:
         text = querytext.insert_values(sparql, {k: term_text(v) for k, v in (params or {}).items()})
         media_type, body = self._post(text, f"{JSON}, {N_TRIPLES}", dataset)
         return self._parse(media_type, body)
-
-    def select(self, sparql: str, params: Mapping[str, Term] | None = None) -> Table:
-        result = self.raw(sparql, params)
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        return Table(names, [{n: s[n] for n in names if s[n] is not None} for s in result])
-
-    def ask(self, sparql: str, params: Mapping[str, Term] | None = None) -> bool:
-        result = self.raw(sparql, params)
-        if not isinstance(result, ox.QueryBoolean):
-            raise TypeError("not an ASK query")
-        return bool(result)
-
-    def construct(self, sparql: str, params: Mapping[str, Term] | None = None) -> list[ox.Triple]:
-        result = self.raw(sparql, params)
-        if not isinstance(result, list):
-            raise TypeError("not a CONSTRUCT or DESCRIBE query")
-        return result
 
     def _system(self, name: str) -> str:
         return (self._system_dir / f"{name}.rq").read_text(encoding="utf-8")

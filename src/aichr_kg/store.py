@@ -96,7 +96,32 @@ def bindable(sparql: str, params: Mapping[str, Term]) -> bool:
                                                              for v in params.values())
 
 
-class EmbeddedStore:
+class ResultShapes:
+    """``select``, ``ask`` and ``construct`` over a store's ``raw`` (pyoxigraph results, or a list of triples)."""
+
+    def raw(self, sparql: str, params: Mapping[str, Term] | None = None): ...
+
+    def select(self, sparql: str, params: Mapping[str, Term] | None = None) -> Table:
+        result = self.raw(sparql, params)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return Table(names, [{n: s[n] for n in names if s[n] is not None} for s in result])
+
+    def ask(self, sparql: str, params: Mapping[str, Term] | None = None) -> bool:
+        result = self.raw(sparql, params)
+        if not isinstance(result, ox.QueryBoolean):
+            raise TypeError("not an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, params: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        result = self.raw(sparql, params)
+        if not isinstance(result, (ox.QueryTriples, list)):
+            raise TypeError("not a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+
+class EmbeddedStore(ResultShapes):
     """pyoxigraph in memory (or opened read-only from a folder) with the union of all named graphs as default graph."""
 
     def __init__(self, store: ox.Store | None = None, path: Path | None = None):
@@ -139,26 +164,6 @@ class EmbeddedStore:
         if default_graph is None:
             return self.oxi.query(sparql, use_default_graph_as_union=True, named_graphs=named_graphs, substitutions=substitutions)
         return self.oxi.query(sparql, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions)
-
-    def select(self, sparql: str, params: Mapping[str, Term] | None = None) -> Table:
-        result = self.raw(sparql, params)
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = [{n: s[n] for n in names if s[n] is not None} for s in result]
-        return Table(names, rows)
-
-    def ask(self, sparql: str, params: Mapping[str, Term] | None = None) -> bool:
-        result = self.raw(sparql, params)
-        if not isinstance(result, ox.QueryBoolean):
-            raise TypeError("not an ASK query")
-        return bool(result)
-
-    def construct(self, sparql: str, params: Mapping[str, Term] | None = None) -> list[ox.Triple]:
-        result = self.raw(sparql, params)
-        if not isinstance(result, ox.QueryTriples):
-            raise TypeError("not a CONSTRUCT or DESCRIBE query")
-        return list(result)
 
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
                   dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
