@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from aichr_kg.cli import build_or_fail
-from aichr_kg.diskstore import open_built
+from aichr_kg.diskstore import ensure_built
 from aichr_kg.settings import Settings
 from aichr_kg.sources import extra_files
 
@@ -43,8 +43,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
                              **({"store": "remote", "endpoint": endpoint} if endpoint else {})})
     except ValueError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
-    if not endpoint:  # build (or find) the graph once, here: every worker then opens it read-only
-        build_or_fail(served, lambda s: open_built(s, extra=extra_files(s)))
+    if not endpoint and served.store_cache is not None:  # build (or find) the graph once, here: workers open it
+        build_or_fail(served, lambda s: ensure_built(s, extra=extra_files(s)))
     os.environ.update(env)
     uvicorn.run("aichr_kg_api.main:app_from_env", factory=True, host=host, port=port, workers=workers)
 

@@ -47,6 +47,13 @@ def open_built(settings: Settings, extra: list[SourceFile] = ()) -> Build:
     """The validated build, opened read-only from the store cache (built there first if it is not yet)."""
     if settings.store_cache is None:
         return build(settings, extra=extra)
+    folder = ensure_built(settings, extra)
+    os.utime(folder / DONE)  # last use, for pruning
+    return Build(EmbeddedStore.open_read_only(folder / RDF, settings.memory_copy_limit))
+
+
+def ensure_built(settings: Settings, extra: list[SourceFile] = ()) -> Path:
+    """The folder of the validated build in the store cache, built now if it is not there yet."""
     cache = settings.store_cache
     cache.mkdir(parents=True, exist_ok=True)
     key = store_key(settings, list(extra))
@@ -56,8 +63,7 @@ def open_built(settings: Settings, extra: list[SourceFile] = ()) -> Build:
             if not (folder / DONE).exists():
                 _build_into(settings, list(extra), folder)
         _prune(cache, keep=folder)
-    os.utime(folder / DONE)  # last use, for pruning
-    return Build(EmbeddedStore.open_read_only(folder / RDF, settings.memory_copy_limit))
+    return folder
 
 
 def saved_names(store: EmbeddedStore) -> tuple[Vocabulary, LabelIndex] | None:
