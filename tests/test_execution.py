@@ -134,3 +134,27 @@ def test_event_loop_path_answers_and_stops_runaways_alike(pool):
     wait_full(pool)
     time.sleep(0.8)  # time enough for a second, spurious replacement to show up
     assert len(pool.idle_pids()) == pool.size  # a stopped worker is replaced once, not twice
+
+
+def test_event_loop_path_reads_answers_that_arrive_in_pieces_under_uvloop(pool):
+    """uvicorn runs on uvloop, whose watchers make a socket non-blocking: an answer bigger than the socket's
+    buffer must still be read whole, and the worker stays usable (it once failed with BlockingIOError)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    uvloop = pytest.importorskip("uvloop")
+    big = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 3000"
+
+    async def scenario():
+        sizes = [len((await pool.run_async(QueryJob(big, results_format="application/sparql-results+json"))).body)
+                 for _ in range(2 * pool.size)]
+        small = await pool.run_async(QueryJob(LABEL))
+        return sizes, small
+
+    wait_full(pool)
+    restarts = pool.restarts
+    with ThreadPoolExecutor(1) as thread:
+        sizes, small = thread.submit(uvloop.run, scenario()).result()
+    assert min(sizes) == max(sizes) > 300_000  # every answer whole (more than a socket buffer holds)
+    assert b"ASEAN Intergovernmental" in small.body
+    assert pool.restarts == restarts  # no worker was lost on the way

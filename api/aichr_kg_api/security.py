@@ -55,7 +55,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
     return await http_exception_handler(request, exc)
 
 
-async def _unexpected(request: Request, exc: Exception):
+async def unexpected(request: Request, exc: Exception):
     error_id = uuid.uuid4().hex[:12]
     log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
     return error_response(500, f"the server failed to answer this request (error {error_id}, logged)")
@@ -67,4 +67,4 @@ def install(app: FastAPI, settings: Settings) -> None:
                        allow_methods=["GET", "POST", "HEAD"], allow_headers=["*"],
                        expose_headers=["Retry-After", "Link", "Content-Location"], max_age=3600)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, unexpected)

@@ -474,7 +474,8 @@ class WorkerPool:
                     status, payload = await loop.run_in_executor(None, worker.conn.recv)
                 elif answered:
                     status, payload = worker.conn.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError) as exc:
+                log.warning("query worker %s failed: %r", worker.process.pid, exc)
                 error = self._death(worker)
                 self._replace(worker)
                 raise error from None
@@ -514,6 +515,7 @@ class WorkerPool:
             return False
         finally:
             loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop (libuv) makes a watched descriptor non-blocking; recv needs it whole
 
     def _settle(self, worker: _Worker, status: str, payload) -> Serialized:
         if status == "memory":

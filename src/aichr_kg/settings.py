@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     cache_dir: Path | None = Field(None, description="Where the download dumps are written; unset: a temporary folder.")
     public_url: str | None = Field(
         None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
-    max_concurrent_queries: int = Field(8, gt=0, description="Queries running or waiting at once; more get 503 with Retry-After.")
+    max_concurrent_queries: int = Field(32, gt=0, description="Queries running or waiting at once (each service process); "
+                                        "more get 503 with Retry-After.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
     query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
                                     "the graph its worker holds before it is stopped.")

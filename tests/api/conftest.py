@@ -15,6 +15,12 @@ def _app(settings: Settings, built, **changes):
     return create_app(ld_settings, state=GraphState(ld_settings, built.store, Catalogue(ld_settings)))
 
 
+@pytest.fixture
+def make_app(settings, built):
+    """A new app over the session's build, with these settings changed."""
+    return lambda **changes: _app(settings, built, **changes)
+
+
 @pytest.fixture(scope="session")
 def ld_client(settings, built):
     """The whole service in-process (linked data, search, queries, discovery) with default settings."""

@@ -66,3 +66,22 @@ def test_cors_for_any_origin_without_credentials(client):
     response = client.get("/data", headers={"Origin": "https://elsewhere.example"})
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
+
+
+def test_sparql_is_answered_past_the_router_with_the_same_headers(make_app):
+    """/sparql is handed to its handler before routing (bench/PROFILES.md); CORS and errors stay as everywhere."""
+    app = make_app()
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") not in ("/sparql", "/sparql/")]
+    with TestClient(app) as client:
+        answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json", "Origin": "https://example.org"})
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert answer.headers["access-control-allow-origin"] == "*"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        posted = client.post("/sparql", content="SELECT ?s ?p ?o { ?s ?p ?o } LIMIT 1",
+                             headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        assert posted.status_code == 200 and posted.text.startswith("s,p,o")
+        bad = client.get("/sparql", params={"query": "SELECT * {"})
+        assert bad.status_code == 400 and "line" in bad.text
+        assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200  # service description
+        assert client.get("/queries").status_code == 200  # everything else still goes through the router
