@@ -99,8 +99,21 @@ def read(text: str, base: str | None = None) -> QueryText:
     resolved against the query's BASE, else ``base``).
 
     Syntax is left to the store's parser: a query this function cannot make sense of gets
-    ``form=None`` and fails there with a line and column.
+    ``form=None`` and fails there with a line and column. Scripts send the same short queries again and
+    again, so those are read once (the result is shared: callers must not change it).
     """
+    return _read_remembered(text, base) if len(text) <= _REMEMBERED_LENGTH else _read(text, base)
+
+
+_REMEMBERED_LENGTH = 4000
+
+
+@lru_cache(maxsize=1024)
+def _read_remembered(text: str, base: str | None) -> QueryText:
+    return _read(text, base)
+
+
+def _read(text: str, base: str | None) -> QueryText:
     toks = _significant(text)
     _check_policy(toks)
     prefixes, i = {}, 0
