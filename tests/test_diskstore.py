@@ -71,3 +71,9 @@ def test_small_graphs_are_copied_into_memory(tmp_path, copy_limit, in_memory, st
     else:
         with pytest.raises(RuntimeError, match="read-write"):
             built.store.oxi.add(next(iter(built.store.oxi)))
+
+
+def test_graph_names_of_a_finished_build_are_listed_once(tmp_path, store):
+    built = open_built(Settings(store_cache=tmp_path / "stores", memory_copy_limit=0)).store
+    assert list(built.graph_names()) == list(store.graph_names())
+    assert built.graph_names() is built.graph_names()  # remembered: the build on disk never changes

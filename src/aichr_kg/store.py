@@ -127,6 +127,7 @@ class EmbeddedStore(ResultShapes):
     def __init__(self, store: ox.Store | None = None, path: Path | None = None):
         self.oxi = store if store is not None else ox.Store()
         self.path = path  # the folder of a store on disk this one was opened or copied from (others may open it too)
+        self._graph_names: tuple[str, ...] | None = None
 
     @classmethod
     def open_read_only(cls, path: Path, copy_limit: int = 0) -> "EmbeddedStore":
@@ -174,7 +175,14 @@ class EmbeddedStore(ResultShapes):
         return len(self.oxi)
 
     def graph_names(self) -> Sequence[str]:
-        return sorted(g.value for g in self.oxi.named_graphs())
+        """The named graphs, sorted. A store opened from a finished build never changes, so they are listed once
+        (on RocksDB listing them takes milliseconds, more than a small query)."""
+        if self.path is not None and self._graph_names is not None:
+            return self._graph_names
+        names = tuple(sorted(g.value for g in self.oxi.named_graphs()))
+        if self.path is not None:
+            self._graph_names = names
+        return names
 
 
 def write_result(result, results_format: str | None, graph_format: str | None) -> Serialized:
