@@ -342,7 +342,8 @@ def report(results: dict) -> str:
             d = lat["entity_description"]
             rows.append(["entity description (Turtle)", d["bytes"], d["p50_ms"], d["p99_ms"]])
             rows += [[f"label search '{t}'", s["hits"], s["p50_ms"], s["p99_ms"]] for t, s in lat["label_search"].items()]
-            parts.append("\nin process (ms):\n" + table(["what", "rows", "p50", "p99"], rows))
+            parts.append(f"\nin process (ms), store {lat.get('store_kind', 'in memory')}:\n"
+                         + table(["what", "rows", "p50", "p99"], rows))
             parts.append(f"label index build: {lat['label_index']['build_s']} s; peak {lat['peak_mib']} MiB")
         http = data.get("http", {})
         if http:
