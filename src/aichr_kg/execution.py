@@ -394,12 +394,7 @@ class WorkerPool:
                     log.exception("query worker restart failed (attempt %d)", attempt + 1)
                     time.sleep(0.5 * (attempt + 1))
                     continue
-                with self._cond:
-                    if self._closed:
-                        self._kill(fresh)
-                        return
-                    self._idle.append(fresh)
-                    self._cond.notify()
+                self._give_back(fresh)
                 return
 
         thread = threading.Thread(target=restart, name="aichr-kg-query-restart", daemon=True)
