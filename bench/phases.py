@@ -135,7 +135,7 @@ def cmd_latency(args) -> dict:
     started = time.perf_counter()
     store = open_built(settings).store  # as the service holds it: from disk, copied into memory if small
     out: dict = {"load_s": round(time.perf_counter() - started, 3), "store_triples": store.triple_count(), "queries": {},
-                 "store_kind": "in memory (copied from the build on disk)" if store.triple_count() <= settings.memory_copy_limit
+                 "store_kind": "in memory (copied from the build on disk)" if store.copied
                  else "on disk (RocksDB, read-only)"}
     catalogue = Catalogue(settings)
     for query in catalogue:

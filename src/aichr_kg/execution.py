@@ -250,9 +250,9 @@ def _address_space() -> int:
 
 
 def worker_entry() -> None:
-    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB COPY_LIMIT`` (DUMP: an N-Quads
-    file, or the folder of a store on disk, copied into memory if it holds at most COPY_LIMIT quads)."""
-    fd, dump, memory_limit_mb, copy_limit = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB copy|open`` (DUMP: an N-Quads
+    file, or the folder of a store on disk, copied into memory or opened as it is)."""
+    fd, dump, memory_limit_mb, copy = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "copy"
     conn = Connection(fd)
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
@@ -261,7 +261,7 @@ def worker_entry() -> None:
     import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
 
     if Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
-        store = EmbeddedStore.open_read_only(Path(dump), copy_limit)
+        store = EmbeddedStore.open_read_only(Path(dump), copy)
     else:
         store = EmbeddedStore()
         store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
@@ -318,9 +318,9 @@ class WorkerPool:
     """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump`` or opened from a store folder."""
 
     def __init__(self, dump: Path, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
-                 owns_dump_dir: bool = False, copy_limit: int = 0):
+                 owns_dump_dir: bool = False, copy: bool = False):
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
-        self.copy_limit = copy_limit
+        self.copy = copy  # workers copy a store folder into memory, as the service process did
         self.admission = Admission(max_concurrent, _retry_after(timeout))
         self._owns_dump_dir = owns_dump_dir
         self._idle: list[_Worker] = []
@@ -346,7 +346,7 @@ class WorkerPool:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", "from aichr_kg.execution import worker_entry; worker_entry()",
-                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb), str(self.copy_limit)],
+                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb), "copy" if self.copy else "open"],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
@@ -547,7 +547,7 @@ def open_runner(settings, store) -> Runner:
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
         return WorkerPool(store.path, size=settings.query_workers, timeout=settings.query_timeout,
                           memory_limit_mb=settings.query_memory_limit, max_concurrent=settings.max_concurrent_queries,
-                          copy_limit=settings.memory_copy_limit)
+                          copy=store.copied)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
     store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)

@@ -124,20 +124,21 @@ class ResultShapes:
 class EmbeddedStore(ResultShapes):
     """pyoxigraph in memory (or opened read-only from a folder) with the union of all named graphs as default graph."""
 
-    def __init__(self, store: ox.Store | None = None, path: Path | None = None):
+    def __init__(self, store: ox.Store | None = None, path: Path | None = None, copied: bool = False):
         self.oxi = store if store is not None else ox.Store()
         self.path = path  # the folder of a store on disk this one was opened or copied from (others may open it too)
+        self.copied = copied  # True: an in-memory copy of ``path``
         self._graph_names: tuple[str, ...] | None = None
 
     @classmethod
-    def open_read_only(cls, path: Path, copy_limit: int = 0) -> "EmbeddedStore":
-        """The store in ``path``, read from disk, or copied into memory if it holds at most ``copy_limit`` quads
-        (pyoxigraph's in-memory store answers 2-5x faster than its on-disk one)."""
+    def open_read_only(cls, path: Path, copy: bool = False) -> "EmbeddedStore":
+        """The store in ``path``, read from disk, or copied into memory (pyoxigraph's in-memory store answers
+        2-5x faster than its on-disk one)."""
         disk = ox.Store.read_only(str(path))
-        if copy_limit and len(disk) <= copy_limit:
-            copy = ox.Store()
-            copy.bulk_extend(disk)
-            return cls(copy, path)
+        if copy:
+            memory = ox.Store()
+            memory.bulk_extend(disk)
+            return cls(memory, path, copied=True)
         return cls(disk, path)
 
     # -- loading ---------------------------------------------------------------
