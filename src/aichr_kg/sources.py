@@ -1,8 +1,11 @@
 """Which files make up the graph, and which named graph each one goes into.
 
-``data/<folder>/**/*.ttl`` goes into ``graph/<folder>`` (one graph per source document, plus
-``graph/reference``); the ontology and the shapes get graphs of their own so that they can be
-queried and dereferenced like the data.
+A statement's named graph is its basis, so the folder a curator puts a file in decides what the graph claims:
+``data/<slug>/**/*.ttl`` goes into ``graph/<slug>`` (what that source document states, and only that), a
+``readings/`` folder anywhere under it into ``graph/<slug>/readings`` (what curators read into the document),
+``data/curator-background/`` into ``graph/curator-background`` (cited facts from outside the sources) and
+``data/reference/`` into ``graph/reference`` (vocabularies and identifiers). The ontology and the shapes get graphs
+of their own so that they can be queried and dereferenced like the data.
 """
 
 from dataclasses import dataclass
@@ -37,11 +40,20 @@ def shapes_files(settings: Settings) -> list[SourceFile]:
     return [SourceFile(p, graph_iri("shapes", settings.base), "shapes") for p in _ttl_files(settings.shapes_dir)]
 
 
+READINGS = "readings"  # the folder (and graph-name suffix) of curators' readings of a document
+
+
+def data_graph_name(relative: Path) -> str:
+    """Graph name of a data file from its path under ``data/``: its top folder, plus ``/readings`` inside one."""
+    top = relative.parts[0]
+    return f"{top}/{READINGS}" if READINGS in relative.parts[1:-1] else top
+
+
 def data_files(settings: Settings) -> list[SourceFile]:
     files = []
     for folder in sorted(p for p in settings.data_dir.iterdir() if p.is_dir()):
-        graph = graph_iri(folder.name, settings.base)
-        files.extend(SourceFile(p, graph, "data") for p in _ttl_files(folder))
+        files.extend(SourceFile(p, graph_iri(data_graph_name(p.relative_to(settings.data_dir)), settings.base), "data")
+                     for p in _ttl_files(folder))
     return files
 
 
