@@ -75,3 +75,46 @@ def test_unknown_engine_is_refused(context):
     shapes, ontology, reference = context
     with pytest.raises(ValueError, match="unknown SHACL engine"):
         validate_graph(reference, shapes, ontology, engine="nope")
+
+
+ILL_TYPED = """@prefix ak: <https://w3id.org/aichr-kg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/aichr-kg/id/event/2018-ill-typed> a ak:Meeting ; rdfs:label "Ill-typed"@en ;
+  schema:startDate "2018-13-45"^^xsd:date ;
+  schema:endDate "2018-13"^^xsd:gYearMonth .
+"""
+
+
+def test_engines_agree_on_an_ill_typed_literal(context):
+    """An ill-typed date is one Violation per literal on every engine (pySHACL alone would see it otherwise)."""
+    shapes, ontology, reference = context
+    data = Graph()
+    data += reference
+    data.parse(data=ILL_TYPED, format="turtle")
+    answers = {engine: validate_graph(data, shapes, ontology, engine=engine) for engine in ENGINES}
+    assert len({tuple(a) for a in answers.values()}) == 1, answers
+    found = answers["pyshacl"]
+    assert sorted(v.value for v in found) == ["2018-13", "2018-13-45"]
+    assert all(v.severity == "Violation" and "ill-typed" in v.message for v in found)
+
+
+def test_build_path_rejects_an_ill_typed_literal_with_file_and_line(settings, tmp_path):
+    import shutil
+
+    from aichr_kg.parsing import DataFilesError
+    from aichr_kg.settings import Settings
+
+    root = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(settings.root / folder, root / folder)
+    (root / "data" / "reference" / "ill-typed.ttl").write_text(ILL_TYPED)
+    for check in (lambda files: validate_files(files, root), parse_all):
+        with pytest.raises(DataFilesError) as caught:
+            check(all_files(Settings(root=root)))
+        messages = sorted(str(e) for e in caught.value.errors)
+        assert len(messages) == 2, messages
+        assert messages[0].endswith('ill-typed.ttl, line 6: ill-typed literal "2018-13-45"^^xsd:date: '
+                                    'not a valid lexical form of xsd:date'), messages
+        assert 'line 7: ill-typed literal "2018-13"^^xsd:gYearMonth' in messages[1], messages

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
+from aichr_kg.lexical import describe, is_ill_typed, line_of
 from aichr_kg.sources import SourceFile
 
 _LINE = re.compile(r"at line (\d+)")
@@ -42,7 +43,17 @@ def parse_file(source: SourceFile, into: Graph | None = None) -> Graph:
     except Exception as exc:  # rdflib raises many kinds; all mean "this file is broken"
         line, reason = _reason(exc)
         raise DataFileError(source.path, line, reason) from exc
+    bad = {(str(o), str(o.datatype)) for o in graph.objects() if isinstance(o, Literal) and o.datatype is not None
+           and is_ill_typed(str(o), str(o.datatype))}
+    if bad:
+        raise DataFilesError(ill_typed_errors(source.path, bad))
     return graph
+
+
+def ill_typed_errors(path: Path, literals: set[tuple[str, str]]) -> list["DataFileError"]:
+    """One error per ill-typed literal (lexical form, datatype IRI) of a file, with the line that writes it."""
+    return [DataFileError(path, line_of(path, lexical), describe(lexical, datatype))
+            for lexical, datatype in sorted(literals)]
 
 
 @dataclass
@@ -71,6 +82,9 @@ def parse_all(sources: list[SourceFile]) -> ParsedGraph:
         except DataFileError as exc:
             errors.append(exc)
             continue
+        except DataFilesError as exc:
+            errors.extend(exc.errors)
+            continue
         target = parsed.kind(source.kind)
         target += graph
         for subject in set(graph.subjects()):
@@ -96,16 +110,22 @@ def _quads(source: SourceFile):
 
 def write_ntriples(sources: list[SourceFile], out: Path) -> None:
     """Write the triples of every file as one N-Triples file (graph names dropped: validation sees their union),
-    parsing each with pyoxigraph; every file that does not parse is named, not only the first."""
+    parsing each with pyoxigraph; every file that does not parse, or writes an ill-typed literal, is named (with the
+    line), not only the first."""
     errors: list[DataFileError] = []
 
     def triples():
         for source in sources:
+            bad: set[tuple[str, str]] = set()
             try:
                 for quad in _quads(source):
+                    obj = quad.object
+                    if isinstance(obj, ox.Literal) and is_ill_typed(obj.value, obj.datatype.value):
+                        bad.add((obj.value, obj.datatype.value))
                     yield quad.triple
             except DataFileError as exc:
                 errors.append(exc)
+            errors.extend(ill_typed_errors(source.path, bad))
 
     ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
     if errors:

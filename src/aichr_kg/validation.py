@@ -126,6 +126,28 @@ def _rust_results(report, files_for, root: Path | None) -> list[Violation]:
     return sorted(out, key=lambda v: (v.files, v.focus, v.shape, v.path or "", v.message, v.value or "", v.severity))
 
 
+LEXICAL_CHECK = "https://w3id.org/aichr-kg/shapes#LexicalForm"  # names the check in reports (not a SHACL shape)
+
+
+def _ill_typed(data: Graph, files_for, root: Path | None) -> list[Violation]:
+    from rdflib import Literal
+
+    from aichr_kg.lexical import describe, is_ill_typed
+
+    def rel(path: Path) -> str:
+        try:
+            return str(path.relative_to(root)) if root else str(path)
+        except ValueError:
+            return str(path)
+
+    out = [Violation(focus=str(s), shape=LEXICAL_CHECK, message=describe(str(o), str(o.datatype)),
+                     path=str(p), value=str(o), severity="Violation",
+                     files=tuple(sorted(rel(f) for f in files_for(s))))
+           for s, p, o in data if isinstance(o, Literal) and o.datatype is not None
+           and is_ill_typed(str(o), str(o.datatype))]
+    return sorted(out, key=lambda v: (v.files, v.focus, v.path or "", v.value or ""))
+
+
 def _rust_shapes(text: str, fmt: str = "ntriples"):
     import shacl
 
@@ -134,7 +156,13 @@ def _rust_shapes(text: str, fmt: str = "ntriples"):
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph, files_for=lambda node: (), root: Path | None = None,
                    engine: str = ENGINES[0]) -> list[Violation]:
-    """Validate ``data`` (with the ontology mixed in, so subclasses meet their superclass shapes)."""
+    """Validate ``data`` (with the ontology mixed in, so subclasses meet their superclass shapes).
+
+    Ill-typed literals are refused before any engine runs (``aichr_kg.lexical``): every engine then gives the same
+    answer, one Violation per such literal, where they would otherwise disagree."""
+    ill_typed = _ill_typed(data, files_for, root)
+    if ill_typed:
+        return ill_typed
     if engine == "shacl":
         merged = Graph()
         merged += data
