@@ -71,7 +71,47 @@ def validate_cmd(ctx: click.Context) -> None:
     data = sum(1 for f in files if f.kind == "data")
     if blocking:
         _fail(f"{blocking} violation(s) in {data} data files")
-    click.echo(f"valid: {data} data files conform to the shapes ({len(violations)} warning(s))")
+    from aichr_kg.build import build
+
+    problems = _report_quality(build(settings, validate=False).store, settings)
+    click.echo(f"valid: {data} data files conform to the shapes ({len(violations) + problems} warning(s))")
+
+
+def _report_quality(store, settings: Settings) -> int:
+    """Print the quality checks' problems as warnings (they become errors in ``check-sources``); return how many."""
+    from aichr_kg.quality import run_checks
+
+    problems = run_checks(store, settings)
+    for problem in problems:
+        click.echo(f"Warning: {problem}")
+    if problems:
+        click.echo(f"{len(problems)} quality problem(s): `aichr-kg check-sources` lists them per source", err=True)
+    return len(problems)
+
+
+@main.command(name="check-sources")
+@click.argument("slug", required=False)
+@click.pass_context
+def check_sources_cmd(ctx: click.Context, slug: str | None) -> None:
+    """Check that each source document (or only SLUG) is completely curated: every statement node has a locator,
+    every reading a curator note, every background fact a citation, no note in a source graph, no prov:wasDerivedFrom
+    on entities, every graph described. Exits non-zero on any problem."""
+    from aichr_kg.quality import by_source, run_checks, source_slugs
+
+    settings = _settings(ctx)
+    store = build_or_fail(settings).store
+    slugs = source_slugs(store, settings)
+    if slug is not None and slug not in slugs:
+        _fail(f"no source '{slug}': the sources are {', '.join(slugs)}", 2)
+    groups = by_source(run_checks(store, settings), slugs, settings)
+    shown = {slug: groups.get(slug, [])} if slug else groups
+    for name, problems in shown.items():
+        click.echo(f"{name}: {'complete' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            click.echo(f"  {problem.focus}: {problem.message} ({problem.check}, in {problem.graph})")
+    total = sum(len(p) for p in shown.values())
+    if total:
+        _fail(f"{total} problem(s) in {sum(1 for p in shown.values() if p)} of {len(shown)} checked")
 
 
 @main.command(name="build")
@@ -84,6 +124,7 @@ def build_cmd(ctx: click.Context, out: Path | None) -> None:
     result = build_or_fail(settings)
     paths = write_dumps(result.store, out or settings.dist)
     click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s")
+    _report_quality(result.store, settings)
     for path in paths:
         click.echo(f"  {path}")
 
