@@ -15,11 +15,11 @@ def rows_as(table, *cols):
     return {tuple(row[c].value if c in row else None for c in cols) for row in table.rows}
 
 
-def test_catalogue_has_the_twelve_questions_with_headers(catalogue):
+def test_catalogue_has_the_questions_with_headers(catalogue):
     names = {q.name for q in catalogue}
     assert names >= {"un-partners", "events-by-theme", "aichr-posts-by-year", "event-outcomes", "instrument-timeline",
                      "events-in-place", "partner-network", "source-document", "events-per-year-theme", "architecture",
-                     "plan-of-action-provisions", "event-participants"}
+                     "plan-of-action-provisions", "event-participants", "outcome-follow-ups", "recommendations-by-theme"}
     for query in catalogue:
         assert query.title and len(query.description) > 40 and query.topic and query.view
 
@@ -164,6 +164,40 @@ def test_12_event_participants(catalogue, store):
     dialogue = rows_as(run(catalogue, store, "event-participants", event="event:2025-11-17-7th-asean-human-rights-dialogue"),
                        "participantLabel", "roleLabel")
     assert {("Anita Ashvini Wahid", "co-chair"), ("Edmund Bon Tai Soon", "co-host"), ("Universities and academia", "observer")} <= dialogue
+
+
+def test_13_what_came_of_an_events_recommendations(catalogue, store):
+    """The 2004 workshop's proposals: the ACWC implemented the first, the 2007 Cebu declaration took up the second,
+    both on cited background (with its addresses)."""
+    table = run(catalogue, store, "outcome-follow-ups")
+    found = rows_as(table, "ordinal", "followUpKindLabel", "by", "date", "basis")
+    assert (1, "implemented", f"{ID}body/acwc", "2010-04-07", "Background graph") in {
+        (int(r[0]), *r[1:]) for r in found}
+    assert any(r[1] == "took up" and r[2] == f"{ID}instrument/asean-declaration-on-migrant-workers" for r in found)
+    assert all(row["citations"].value.startswith("http") for row in table.rows)
+
+
+def test_13_follow_ups_of_an_events_outcomes_as_a_whole_and_outcomes_without_any(catalogue, store):
+    whole = run(catalogue, store, "outcome-follow-ups", event=f"{ID}event/6th-asean-human-rights-dialogue")
+    assert rows_as(whole, "outcome", "followUpKindLabel", "by", "basis") == {
+        (f"{ID}event/6th-asean-human-rights-dialogue", "built on", f"{ID}event/2025-11-17-7th-asean-human-rights-dialogue",
+         "Source graph")}
+    seventh = run(catalogue, store, "outcome-follow-ups", event=f"{ID}event/2025-11-17-7th-asean-human-rights-dialogue")
+    assert len(seventh.rows) >= 7 and all(row["kindLabel"].value == "Recommendation" for row in seventh.rows)
+
+
+def test_14_recommendations_on_a_theme_include_narrower_themes(catalogue, store):
+    table = run(catalogue, store, "recommendations-by-theme")
+    rows = {row["outcome"].value: row for row in table.rows}
+    harmonise = rows[f"{ID}outcome/2022-09-27-tip-consultation-r2"]  # on forced criminality, under trafficking
+    assert "Forced criminality" in harmonise["themes"].value
+    assert harmonise["event"].value == f"{ID}event/2022-09-27-tip-consultation"
+    assert harmonise["kindLabel"].value == "Agreement" and harmonise["basis"].value == "Source graph"
+    assert "ASEAN Member States" in harmonise["concerns"].value
+    assert harmonise["sources"].value.startswith("AICHR convenes human rights consultation")
+    assert len(rows) >= 9
+    dates = [row["date"].value for row in table.rows if "date" in row]
+    assert dates == sorted(dates, key=lambda d: d[:4])
 
 
 def test_unknown_query_and_bad_parameters_are_refused(catalogue, store):
