@@ -2,12 +2,14 @@
 
 ``GET /sparql`` without a query answers with it (Turtle unless asked otherwise): the endpoint,
 SPARQL 1.1 Query as the only language (no Update), every result format, the union default
-graph, and the default dataset with the size of each named graph (VoID ``void:triples``).
+graph, and the default dataset with the size of each named graph (VoID ``void:triples``) and what it is (its kind of
+basis, label and document: ``aichr_kg_api.graphs``).
 """
 
 import pyoxigraph as ox
 
 from aichr_kg.settings import Settings
+from aichr_kg_api.graphs import GraphDescription, description_triples
 from aichr_kg_api.negotiation import RDF_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -17,7 +19,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": "http://purl.org/dc/terms/",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "prov": "http://www.w3.org/ns/prov#"}
 
 # media type written -> its W3C format IRI (https://www.w3.org/ns/formats/)
 FORMAT_IRIS = {
@@ -36,7 +38,9 @@ def _count(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
-def describe(endpoint: str, graph_sizes: dict[str, int], default_graph_size: int, settings: Settings) -> list[ox.Triple]:
+def describe(endpoint: str, graph_sizes: dict[str, int], default_graph_size: int, settings: Settings,
+             described: dict[str, GraphDescription] | None = None) -> list[ox.Triple]:
+    """The description; ``described`` adds each named graph's kind, label, description and document."""
     service = ox.NamedNode(endpoint + "#service")
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     triples = [
@@ -71,4 +75,5 @@ def describe(endpoint: str, graph_sizes: dict[str, int], default_graph_size: int
             ox.Triple(graph, RDF_TYPE, _sd("Graph")),
             ox.Triple(graph, ox.NamedNode(VOID + "triples"), _count(size)),
         ]
+        triples += description_triples(graph, (described or {}).get(name))
     return triples

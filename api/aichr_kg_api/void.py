@@ -4,13 +4,14 @@ Counts come from system queries once per run (the graph does not change while th
 URLs of the endpoint and the dumps follow ``Settings.public_url`` or, unset, the request's own URL.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from aichr_kg.catalogue import Catalogue
 from aichr_kg.store import Store
 from aichr_kg.vocabulary import Vocabulary
+from aichr_kg_api.graphs import GraphDescription, description_triples, graph_descriptions
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -42,6 +43,7 @@ class Stats:
     graphs: list[tuple[str, int]]  # (graph IRI, triples)
     vocabularies: list[str]  # namespace IRIs
     examples: list[str]
+    described: dict[str, GraphDescription] = field(default_factory=dict)  # graph IRI -> kind, label, document
 
 
 def _int(row, name) -> int:
@@ -62,7 +64,8 @@ def dataset_stats(store: Store, catalogue: Catalogue, vocabulary: Vocabulary) ->
     examples = [base + e for e in EXAMPLES
                 if store.ask(catalogue.system("exists"), {"entity": ox.NamedNode(base + e)})]
     return Stats(_int(triples[0], "count") if triples else 0, _int(row, "entities"), _int(row, "subjects"),
-                 _int(row, "properties"), _int(row, "objects"), classes, graphs, namespaces, examples)
+                 _int(row, "properties"), _int(row, "objects"), classes, graphs, namespaces, examples,
+                 graph_descriptions(store, catalogue.system))
 
 
 def dataset_iri(base: str) -> str:
@@ -143,5 +146,8 @@ def void_triples(stats: Stats, base: str, public: str) -> list[ox.Triple]:
         add(part, SD + "name", iri(graph))
         add(part, VOID + "triples", count(size))
         add(part, FOAF + "page", iri(f"{public}graph/{name}"))
-        add(part, DCT + "title", text(f"Named graph {name}"))
+        described = stats.described.get(graph)
+        if described is None or described.label is None:
+            add(part, DCT + "title", text(f"Named graph {name}"))
+        out.extend(description_triples(part, described))
     return out

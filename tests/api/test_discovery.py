@@ -56,6 +56,23 @@ def test_void_partitions_by_class_and_named_graph(void, store):
     assert subsets[URIRef(BASE + "graph/reference")] == reference
 
 
+def test_void_says_what_each_named_graph_is(void, store):
+    """Every named graph of the data is a subset with its kind of basis, label, document and size."""
+    name = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    subsets = {void.value(s, name): s for s in void.objects(DATASET, ns.VOID.subset)}
+    note = subsets[URIRef(BASE + "graph/background-note-aichr-un-cooperation")]
+    assert void.value(note, ns.DCTERMS.type) == URIRef(BASE + "ontology#SourceGraph")
+    assert void.value(note, ns.PROV.wasDerivedFrom) == URIRef(BASE + "id/source/background-note-aichr-un-cooperation")
+    assert str(void.value(note, ns.DCTERMS.title)).startswith("What the AICHR background note")
+    assert void.value(note, ns.VOID.triples).toPython() > 100
+    kinds = {str(void.value(s, ns.DCTERMS.type)).rsplit("#", 1)[-1] for s in subsets.values()}
+    assert {"SourceGraph", "ReadingsGraph", "BackgroundGraph", "ReferenceGraph", "DerivedGraph"} <= kinds
+    described = {r["g"].value for r in store.select(
+        "SELECT ?g WHERE { ?g a/<http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+        "<https://w3id.org/aichr-kg/ontology#StatementGraph> }").rows}
+    assert all(void.value(subsets[URIRef(g)], ns.DCTERMS.type) is not None for g in described if URIRef(g) in subsets)
+
+
 @pytest.mark.parametrize("suffix, mt", [("ttl", "text/turtle"), ("nt", "application/n-triples"),
                                         ("jsonld", "application/ld+json"), ("trig", "application/trig"),
                                         ("nq", "application/n-quads")])

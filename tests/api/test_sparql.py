@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.query import Result
 
 AICHR = URIRef("https://w3id.org/aichr-kg/id/body/aichr")
@@ -238,6 +238,14 @@ def test_service_description(http, service, accept, rdflib_format):
     assert sizes[URIRef(REFERENCE)] > 100
     assert sizes[URIRef(f"{KASEI}data1.rdf")] == 2
     assert 1000 < default_size <= sum(sizes.values())
+    # what each graph is: its kind of basis, label and the document it rests on (a researcher's graph has none)
+    graphs = {graph.value(named, SD.name): graph.value(named, SD.graph) for named in graph.objects(dataset, SD.namedGraph)}
+    note = graphs[URIRef("https://w3id.org/aichr-kg/graph/press-release-2022-10-03-tip-consultation/readings")]
+    assert graph.value(note, DCTERMS.type) == URIRef("https://w3id.org/aichr-kg/ontology#ReadingsGraph")
+    assert graph.value(note, PROV.wasDerivedFrom) == URIRef(
+        "https://w3id.org/aichr-kg/id/source/press-release-2022-10-03-tip-consultation")
+    assert str(graph.value(note, DCTERMS.title)).startswith("Curators' readings")
+    assert graph.value(graphs[URIRef(f"{KASEI}data1.rdf")], DCTERMS.type) is None
 
 
 def test_browser_goes_to_the_query_page(http):

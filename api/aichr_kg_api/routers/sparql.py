@@ -21,6 +21,7 @@ from aichr_kg.execution import (QueryError, QueryEvaluationError, QueryJob, Quer
                                 WorkerFailed, plan_dataset)
 from aichr_kg.store import EmbeddedStore
 from aichr_kg_api import protocol, service_description
+from aichr_kg_api.graphs import graph_descriptions
 from aichr_kg_api.negotiation import HTML, RDF_FORMATS, RESULT_FORMATS, Format, NotAcceptable, choose
 from aichr_kg_api.security import error_response
 from aichr_kg_api.state import GraphState
@@ -166,6 +167,6 @@ def _describe(state: GraphState, endpoint: str, fmt: Format) -> bytes:
     sizes = {row["graph"].value: int(row["triples"].value) for row in state.store.select(system("graph-sizes")).rows}
     default = state.store.select(system("default-graph-size")).rows
     triples = service_description.describe(endpoint, sizes, int(default[0]["count"].value) if default else 0,
-                                           state.settings)
+                                           state.settings, graph_descriptions(state.store, system))
     prefixed = fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
     return ox.serialize(triples, format=fmt.writer, **({"prefixes": service_description.PREFIXES} if prefixed else {}))
