@@ -276,15 +276,29 @@ def _address_space() -> int:
         return 0
 
 
-# The check (pyparsing) recurses some 30 frames per bracket of nesting: its thread gets room for far more than
-# the nesting limit, and a recursion limit that stops it well before that room is used (a RecursionError, a 400).
-_STACK_BYTES, _RECURSION_LIMIT = 512 * 2**20, 60_000
+# The check (pyparsing) recurses some 20-30 frames per bracket of nesting, the engine's parser deeper still: a worker
+# gets a stack with room for far more than the nesting limit, and a recursion limit that stops the check well before
+# that room is used (a RecursionError, answered 400), so that no text can overflow it.
+_STACK_BYTES, _STACK_PER_FRAME = 512 * 2**20, 8192
+
+
+def _with_deep_stack() -> None:
+    """Start this worker again (exec) with a stack of ``_STACK_BYTES`` if it has less and may have more; then set
+    the recursion limit to what its stack holds. Before anything heavy is loaded, so the exec costs little."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    wanted = _STACK_BYTES if hard == resource.RLIM_INFINITY else min(_STACK_BYTES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    stack = wanted if soft == resource.RLIM_INFINITY else soft
+    sys.setrecursionlimit(max(1000, min(stack, _STACK_BYTES) // _STACK_PER_FRAME))
 
 
 def worker_entry() -> None:
     """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB copy|open|check ANSWER_MB``
     (DUMP: an N-Quads file, or the folder of a store on disk, copied into memory or opened as it is; ``check``:
     an empty store, the worker only checks texts)."""
+    _with_deep_stack()
     fd, dump, memory_limit_mb, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
     answer_limit = int(sys.argv[5]) * 2**20
     conn = Connection(fd)
@@ -302,29 +316,16 @@ def worker_entry() -> None:
     else:
         store = EmbeddedStore()
         store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-    sys.setrecursionlimit(_RECURSION_LIMIT)
-    threading.stack_size(_STACK_BYTES)
-    limited = threading.Event()
-    serving = threading.Thread(target=_serve, args=(conn, store, mode == "check", answer_limit, limited, isolated),
-                               name="aichr-kg-query")
-    serving.start()  # its stack is reserved now, before the ceiling is measured
     # The ceiling is what a query may add to the loaded graph, so that it means the same at every graph size.
     limit = _address_space() + memory_limit_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    limited.set()
-    serving.join()
-
-
-def _serve(conn: Connection, store: EmbeddedStore, check_only: bool, answer_limit: int, limited: threading.Event,
-           isolated: bool) -> None:
-    limited.wait()
     conn.send(("ready", isolated))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        status, payload = _execute(store, job, check_only, answer_limit)
+        status, payload = _execute(store, job, mode == "check", answer_limit)
         conn.send((status, payload))
         if status == "memory":
             return

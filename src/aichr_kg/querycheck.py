@@ -189,3 +189,4 @@ def _syntax(error) -> str:
     found = error.line[max(0, error.col - 1):][:40].strip()
     near = f" near {found!r}" if found else " at the end of the text"
     return f"syntax error at line {error.lineno}, column {error.col}{near}"
+
