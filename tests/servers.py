@@ -133,3 +133,15 @@ class Listener:
         self._stop.set()
         self.thread.join(5)
         self.sock.close()
+
+
+def no_namespace_library(folder: Path) -> Path:
+    """A shared library whose ``unshare`` always fails with EPERM: loaded by LD_PRELOAD, a host that refuses
+    network namespaces (the workers' ctypes call resolves to it)."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise RuntimeError("a C compiler (cc) is needed to simulate a host without network namespaces")
+    source, library = folder / "nonetns.c", folder / "nonetns.so"
+    source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return library

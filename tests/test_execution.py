@@ -14,6 +14,7 @@ from aichr_kg.execution import (Admission, AnswerTooLarge, NetworkNotIsolated, Q
 from aichr_kg.querycheck import check
 from aichr_kg.settings import Settings
 from aichr_kg.store import Dataset
+from servers import no_namespace_library
 
 LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
          "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
@@ -164,3 +165,35 @@ def test_event_loop_path_reads_answers_that_arrive_in_pieces_under_uvloop(pool):
     assert min(sizes) == max(sizes) > 300_000  # every answer whole (more than a socket buffer holds)
     assert b"ASEAN Intergovernmental" in small.body
     assert pool.restarts == restarts  # no worker was lost on the way
+
+
+@pytest.fixture(scope="module")
+def refusing_host(tmp_path_factory):
+    """LD_PRELOAD value making every worker's unshare(2) fail, as on a host without network namespaces."""
+    return str(no_namespace_library(tmp_path_factory.mktemp("nonetns")))
+
+
+def test_pool_fails_closed_where_workers_keep_the_network(refusing_host, monkeypatch, caplog):
+    monkeypatch.setenv("LD_PRELOAD", refusing_host)  # inherited by the workers the pool starts
+    limits = {"size": 1, "timeout": 5, "memory_limit_mb": 400, "max_concurrent": 2}
+    with pytest.raises(NetworkNotIsolated, match="AICHR_KG_ALLOW_WORKER_NETWORK=true"):
+        WorkerPool(None, **limits)
+    with caplog.at_level("WARNING", logger="aichr_kg.execution"):
+        pool = WorkerPool(None, allow_network=True, **limits)  # the operator accepts it
+    try:
+        assert not pool.network_isolated
+        assert "keep network access" in caplog.text and "query check alone" in caplog.text
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            pool.run(QueryJob("ASK { SERVICE <http://127.0.0.1:9/> { } }"))
+    finally:
+        pool.close()
+
+
+def test_answer_over_the_limit_is_stopped_in_the_worker(store):
+    pool = open_runner(Settings(query_workers=1, max_answer_size=1), store)
+    try:
+        with pytest.raises(AnswerTooLarge, match="larger than 1 MB"):
+            pool.run(QueryJob("SELECT * WHERE { ?s ?p ?o }"))
+        assert b"ASEAN" in pool.run(QueryJob(LABEL)).body  # the worker goes on
+    finally:
+        pool.close()

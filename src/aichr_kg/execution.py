@@ -407,11 +407,12 @@ class WorkerPool:
         self.network_isolated = all(w.isolated for w in starting)
         if not self.network_isolated and not allow_network:
             self.close()
-            raise NetworkNotIsolated(
-                "this host does not let the query workers drop their network access (no network namespace: "
-                "unshare(CLONE_NEWNET) was refused), so a query that got past the check could reach other hosts; "
-                "the service does not start like this. Allow unprivileged user namespaces (or run with "
-                "CAP_SYS_ADMIN), or set AICHR_KG_ALLOW_WORKER_NETWORK=true to accept it")
+            message = ("this host does not let the query workers drop their network access (no network namespace: "
+                       "unshare(CLONE_NEWNET) was refused), so a query that got past the check could reach other "
+                       "hosts; the service does not start like this. Allow unprivileged user namespaces (or run with "
+                       "CAP_SYS_ADMIN), or set AICHR_KG_ALLOW_WORKER_NETWORK=true to accept it")
+            log.error("%s", message)
+            raise NetworkNotIsolated(message)
         if not self.network_isolated:
             log.warning("query workers keep network access (no network namespace here; accepted by "
                         "AICHR_KG_ALLOW_WORKER_NETWORK): SERVICE, LOAD and remote graphs stay refused by the "

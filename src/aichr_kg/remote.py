@@ -129,8 +129,9 @@ class RemoteStore(ResultShapes):
                   dataset: Dataset = Dataset(), base_iri: str | None = None, form: str | None = None) -> Serialized:
         """As ``Store.serialize``; ``form`` (SELECT, ASK, ...) is the checked query's, which tells the kind of answer."""
         offered = [f for f in (results_format, graph_format) if f]
-        if not offered:
-            raise NoAcceptableFormat("any")
+        kind = _KIND.get(form)
+        if not offered or (kind == "graph" and not graph_format) or (kind in ("solutions", "boolean") and not results_format):
+            raise NoAcceptableFormat(kind or "any")
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
@@ -138,8 +139,7 @@ class RemoteStore(ResultShapes):
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(syntax_message(exc.args[0], line_offset=1 if base_iri else 0)) from None
         if media_type in offered:  # the server wrote what was asked: pass it on as it is
-            kind = _KIND.get(form) or ("solutions" if media_type == results_format else "graph")
-            return Serialized(kind, media_type, body)
+            return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
         return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
 
     def _held(self, dataset: Dataset) -> Dataset:

@@ -10,10 +10,12 @@ import time
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
-from servers import Listener
+from fastapi.testclient import TestClient
+from servers import Listener, no_namespace_library
 from strategies import service_queries
 
 import smuggling
+from aichr_kg.execution import NetworkNotIsolated
 
 _LISTENER = Listener().__enter__()  # one for the module: hypothesis draws its URL once, at collection
 URL = _LISTENER.url
@@ -108,3 +110,14 @@ def test_the_quadratic_text_is_answered_at_once(http):
                          headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400 and "syntax error at line 1" in response.text
     assert time.monotonic() - started < 5  # 15-18 s of the service's CPU with the old tokenizer
+
+
+def test_the_service_does_not_start_where_workers_would_keep_the_network(make_app, monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("LD_PRELOAD", str(no_namespace_library(tmp_path)))  # the workers' unshare(2) fails
+    with pytest.raises(NetworkNotIsolated), TestClient(make_app()):
+        pass
+    assert "AICHR_KG_ALLOW_WORKER_NETWORK=true" in caplog.text
+    with TestClient(make_app(allow_worker_network=True)) as client:  # the operator accepts it
+        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+        assert client.get("/sparql", params={"query": f"ASK {{ SERVICE <{URL}> {{ }} }}"}).status_code == 403
+    assert "query check alone" in caplog.text
