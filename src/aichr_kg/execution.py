@@ -82,6 +82,12 @@ class QueryRefused(QueryError):
 class AnswerTooLarge(QueryError):
     """The answer grew past ``max_answer_size`` and was stopped before it reached the service."""
 
+    @classmethod
+    def over(cls, limit_mb: int) -> "AnswerTooLarge":
+        return cls(f"the answer is larger than {limit_mb} MB, the most this endpoint sends for one query (setting "
+                   "max_answer_size); narrow it down (a LIMIT, fewer or shorter variables), or page through it "
+                   "with LIMIT and OFFSET")
+
 
 class NetworkNotIsolated(RuntimeError):
     """The kernel would not give the query workers an empty network namespace, and the operator has not accepted that."""
@@ -601,9 +607,7 @@ class WorkerPool:
         if status in ("ok", "checked"):
             return payload
         if status == "answer":
-            raise AnswerTooLarge(f"the answer is larger than {payload} MB, the most this endpoint sends for one "
-                                 "query (setting max_answer_size); narrow it down (a LIMIT, fewer or shorter "
-                                 "variables), or page through it with LIMIT and OFFSET")
+            raise AnswerTooLarge.over(payload)
         if status == "format":
             raise NotAcceptable(_not_acceptable(payload))
         raise {"syntax": QuerySyntaxError, "refused": QueryRefused, "error": QueryEvaluationError}[status](payload)

@@ -78,9 +78,7 @@ class RemoteStore(ResultShapes):
             body = response.read(self.answer_limit + 1)
             if len(body) > self.answer_limit:
                 response.close()
-                raise AnswerTooLarge(f"the answer is larger than {self.answer_limit // 2**20} MB, the most this "
-                                     "endpoint sends for one query (setting max_answer_size); narrow it down "
-                                     "(a LIMIT, fewer or shorter variables), or page through it with LIMIT and OFFSET")
+                raise AnswerTooLarge.over(self.answer_limit // 2**20)
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_response_text(exc) or "the SPARQL server refused the query as malformed") from None
         except EndPointInternalError as exc:
