@@ -107,15 +107,11 @@ def test_invalid_data_is_refused_with_file_shape_and_message(project_copy):
     assert cli("build", "--out", str(project_copy / "dist"), root=project_copy).returncode == 1
 
 
-COMPLETE_SOURCES = ["press-release-2022-10-03-tip-consultation", "press-release-2024-05-08-human-rights-index-consultation",
+SOURCES = ["background-note-aichr-un-cooperation", "press-release-2022-10-03-tip-consultation", "press-release-2024-05-08-human-rights-index-consultation",
                     "press-release-2025-11-7th-ahrd-dialogue", "working-group-secretariat-page"]
 
 
-@pytest.mark.parametrize("slug", [
-    *COMPLETE_SOURCES,
-    pytest.param("background-note-aichr-un-cooperation", marks=pytest.mark.xfail(
-        strict=True, reason="data not yet re-curated: locators, notes in the source graph, prov:wasDerivedFrom")),
-])
+@pytest.mark.parametrize("slug", SOURCES)
 def test_check_sources_finds_each_source_complete(slug):
     result = cli("check-sources", slug)
     assert result.returncode == 0, result.stdout + result.stderr
