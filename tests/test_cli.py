@@ -151,3 +151,12 @@ def test_check_sources_names_what_a_new_source_lacks(project_copy):
 def test_check_sources_refuses_an_unknown_slug():
     result = cli("check-sources", "no-such-source")
     assert result.returncode == 2 and "no source 'no-such-source'" in result.stderr
+
+
+def test_validate_refuses_an_ill_typed_date_with_file_and_line(project_copy):
+    bad = project_copy / "data" / "reference" / "ill-typed.ttl"
+    bad.write_text("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix schema: <https://schema.org/> .\n\n"
+                   '<https://w3id.org/aichr-kg/id/event/2018-x> schema:startDate "2018-13-45"^^xsd:date .\n')
+    result = cli("validate", root=project_copy)
+    assert result.returncode == 1
+    assert f'{bad}, line 4: ill-typed literal "2018-13-45"^^xsd:date' in result.stderr, result.stderr

@@ -77,3 +77,13 @@ def test_org_view_of_a_holding_says_no_more_than_it(settings):
     assert (h + "#interval", "inside", h + "#attested") in triples
     assert (h + "#attested", "inXSDDate", "2024-05-08") in triples
     assert not any(p in ("hasBeginning", "hasEnd") for _, p, _ in triples)
+
+
+def test_derived_triples_speak_only_of_curated_things(built):
+    """graph/derived restates; it adds no entity: every subject there is a subject of a curated graph, or a node the
+    ORG rule hangs off a holding's IRI (#interval, #beginning, #end, #attested)."""
+    rows = built.store.select("""SELECT DISTINCT ?s WHERE {
+      GRAPH <https://w3id.org/aichr-kg/graph/derived> { ?s ?p ?o }
+      FILTER NOT EXISTS { GRAPH ?g { ?s ?q ?x } FILTER(?g != <https://w3id.org/aichr-kg/graph/derived>) } }""").rows
+    extra = [r["s"].value for r in rows]
+    assert extra and all(s.split("#")[0].startswith("https://w3id.org/aichr-kg/id/holding/") and "#" in s for s in extra)
