@@ -34,6 +34,14 @@ class Violation:
         return f"{where}: {self.focus}{detail}: {self.message} (shape {self.shape})"
 
 
+def _relative(path: Path, root: Path | None) -> str:
+    """A file's path as reports show it: relative to the project root when it is under it."""
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
 def _owners_by_message(shapes: Graph) -> dict[str, str]:
     """Message -> IRI of the named node shape it belongs to, to name blank-node property shapes in reports."""
     owners: dict[str, str] = {}
@@ -49,10 +57,7 @@ def _owners_by_message(shapes: Graph) -> dict[str, str]:
 
 def _results(report: Graph, files_for, root: Path | None, owners: dict[str, str]) -> list[Violation]:
     def rel(path: Path) -> str:
-        try:
-            return str(path.relative_to(root)) if root else str(path)
-        except ValueError:
-            return str(path)
+        return _relative(path, root)
 
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -108,10 +113,7 @@ def _plain(term: str | None) -> str | None:
 def _rust_results(report, files_for, root: Path | None) -> list[Violation]:
     """The `shacl` engine's results as Violations, named the way pyshacl's report is read by ``_results``."""
     def rel(path: Path) -> str:
-        try:
-            return str(path.relative_to(root)) if root else str(path)
-        except ValueError:
-            return str(path)
+        return _relative(path, root)
 
     out = []
     for result in report.results:
@@ -135,10 +137,7 @@ def _ill_typed(data: Graph, files_for, root: Path | None) -> list[Violation]:
     from aichr_kg.lexical import describe, is_ill_typed
 
     def rel(path: Path) -> str:
-        try:
-            return str(path.relative_to(root)) if root else str(path)
-        except ValueError:
-            return str(path)
+        return _relative(path, root)
 
     out = [Violation(focus=str(s), shape=LEXICAL_CHECK, message=describe(str(o), str(o.datatype)),
                      path=str(p), value=str(o), severity="Violation",
