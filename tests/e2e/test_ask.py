@@ -20,8 +20,10 @@ MAIN = {
     "events-in-place": ("eventLabel", "Event", ".grid-map"),
     "events-per-year-theme": ("themeLabel", "Theme", "svg rect.bar"),
     "instrument-timeline": ("instrumentLabel", "Instrument", ".timeline"),
+    "outcome-follow-ups": ("outcomeLabel", "Outcome", None),
     "partner-network": ("partnerLabel", "Partner", "svg"),
     "plan-of-action-provisions": ("provisionLabel", "Provision", None),
+    "recommendations-by-theme": ("outcomeLabel", "Outcome", None),
     "source-document": ("entityLabel", "Entity", None),
     "un-partners": ("entityLabel", "Entity", None),
 }
