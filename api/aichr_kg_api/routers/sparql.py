@@ -79,7 +79,7 @@ async def _answer(request: Request, body: bytes) -> Response:
         return error_response(exc.status, exc.message)
     accept = request.headers.get("accept")
     if asked.query is None:
-        return await _service_description(request, state, accept, asked.format)
+        return await _service_description(request, state, accept, asked.prefer)
     # Reading a short query takes microseconds; a long one, or asking a remote server for its graphs, takes a thread.
     if len(asked.query) <= INLINE_CHECK and isinstance(state.store, EmbeddedStore):
         planned = _plan(state, asked, accept)
@@ -102,7 +102,7 @@ def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
         text = querytext.read(asked.query, base=state.settings.base)
     except querytext.QueryRefused as exc:
         return error_response(403, str(exc))
-    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.format)
+    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.prefer)
     if text.form in ("SELECT", "ASK") and results is None:
         return error_response(406, f"{results_problem} (for {text.form} results)")
     if text.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
@@ -119,12 +119,12 @@ def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
 
 
 @lru_cache(maxsize=256)
-def _formats(accept: str | None, override: str | None) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
+def _formats(accept: str | None, override: tuple[str, ...]) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
     """The results format and the graph format for an Accept header (clients repeat theirs: remembered)."""
     return _pick(RESULT_FORMATS, accept, override), _pick(RDF_FORMATS, accept, override)
 
 
-def _pick(offers: list[Format], accept: str | None, override: str | None) -> tuple[Format | None, str]:
+def _pick(offers: list[Format], accept: str | None, override: tuple[str, ...]) -> tuple[Format | None, str]:
     try:
         return choose(offers, accept, override), ""
     except NotAcceptable as exc:
@@ -145,7 +145,7 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-async def _service_description(request: Request, state: GraphState, accept: str | None, override: str | None) -> Response:
+async def _service_description(request: Request, state: GraphState, accept: str | None, override: tuple[str, ...]) -> Response:
     try:
         fmt = choose(SD_FORMATS, accept, override)
     except NotAcceptable as exc:
