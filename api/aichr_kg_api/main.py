@@ -9,6 +9,7 @@ from aichr_kg import __version__
 from aichr_kg.execution import open_runner
 from aichr_kg.settings import Settings
 from aichr_kg_api import respond, security
+from aichr_kg_api.conventions import HttpConventions, Validators
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
 from aichr_kg_api.routers import discovery, page, queries, resources, search, sparql
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         app.state.graph = graph = state or GraphState.from_settings(settings)
         app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
+        app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
         try:
             yield
         finally:
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
     app.add_middleware(SparqlFastPath)  # added first: the innermost, so CORS and security headers still wrap it
+    app.add_middleware(HttpConventions, settings=settings)  # HEAD, compression, ETag / 304 (also on the fast path)
     security.install(app, settings)
     app.include_router(queries.router)
     app.include_router(sparql.router)

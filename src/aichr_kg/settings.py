@@ -64,6 +64,10 @@ class Settings(BaseSettings):
                                    "disk, one copy shared by every process.")
     extra_graph_base: str | None = Field(
         None, description="Named graph of a triples-only extra file: this IRI + the file name; unset: the file's file: URI.")
+    cache_max_age: int = Field(3600, ge=0, description="Seconds HTTP caches may keep an answer (Cache-Control max-age); "
+                               "answers carry an ETag of the build, so a client can ask again cheaply (304).")
+    compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
+                                    "(brotli or gzip) to clients that accept it.")
     content_security_policy: str = Field(
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",

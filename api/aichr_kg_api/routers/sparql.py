@@ -26,7 +26,7 @@ from aichr_kg_api.security import error_response
 from aichr_kg_api.state import GraphState
 
 router = APIRouter(tags=["SPARQL"])
-OTHER_METHODS = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+OTHER_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]  # HEAD is GET without the body (conventions)
 INLINE_CHECK = 4000  # characters of query text read on the event loop itself
 
 SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
