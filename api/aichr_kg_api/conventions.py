@@ -11,10 +11,15 @@
   that matches gets 304 with no body. (Blank nodes in a CONSTRUCT answer or the service description are
 labelled afresh each time: the bytes differ, the graph does not; no route serves ranges of those.)
 
-One layer instead of three keeps the per-request cost low: the endpoint is called in loops.
+- Under ``Settings.root_path`` (``/kg`` behind a reverse proxy that strips it), the request is seen with
+  that prefix (as uvicorn's ``--root-path`` does), and the paths this service writes into ``Location``,
+  ``Content-Location`` and ``Link`` get it; pages put it in their links themselves (``templating.at_root``).
+
+One layer instead of four keeps the per-request cost low: the endpoint is called in loops.
 """
 
 import hashlib
+import re
 import time
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -27,9 +32,12 @@ from aichr_kg import __version__
 from aichr_kg.diskstore import store_key
 from aichr_kg.settings import Settings
 from aichr_kg.sources import all_files, extra_files
+from aichr_kg_api.templating import at_root
 
 CODE = Path(__file__).parent
 UNCACHED = ("/static/",)  # StaticFiles sends and checks validators of its own
+LINK_TARGET = re.compile(r"<(/[^>]*)>")
+PATH_HEADERS = (b"location", b"content-location")
 KEPT_ON_304 = ("cache-control", "content-location", "etag", "expires", "last-modified", "vary", "link")
 
 
@@ -70,11 +78,14 @@ class HttpConventions:
         self.plain = app
         self.compressing = BrotliMiddleware(app, minimum_size=settings.compress_min_bytes, gzip_fallback=True)
         self.cache_control = f"public, max-age={settings.cache_max_age}"
+        self.root = settings.root_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.plain(scope, receive, send)
             return
+        if self.root:
+            scope, send = self._under_root(scope, send)
         request = Headers(scope=scope)
         inner = self.plain if "range" in request else self.compressing
         method = scope["method"]
@@ -110,3 +121,22 @@ class HttpConventions:
                 await send(message)
 
         await inner(scope, receive, send_with_conventions)
+
+    def _under_root(self, scope: Scope, send: Send) -> tuple[Scope, Send]:
+        root = self.root
+        scope = {**scope, "root_path": root, "path": at_root(scope["path"], root)}  # unless the proxy kept it
+
+        async def send_under_root(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = []
+                for name, value in message["headers"]:
+                    if name.lower() in PATH_HEADERS:
+                        value = at_root(value.decode("latin-1"), root).encode("latin-1")
+                    elif name.lower() == b"link":
+                        value = LINK_TARGET.sub(lambda m: f"<{at_root(m.group(1), root)}>",
+                                                value.decode("latin-1")).encode("latin-1")
+                    headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return scope, send_under_root

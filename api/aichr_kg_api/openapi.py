@@ -64,7 +64,9 @@ def install(app: FastAPI) -> None:
     def openapi() -> dict:
         if app.openapi_schema is None:
             graph = app.state.graph
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            root = graph.settings.root_path
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
+                                 servers=[{"url": root}] if root else None)
             describe(schema, graph.catalogue, graph.store)
             app.openapi_schema = schema
         return app.openapi_schema
