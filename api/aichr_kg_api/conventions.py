@@ -86,8 +86,10 @@ class HttpConventions:
             return
         if self.root:
             scope, send = self._under_root(scope, send)
-        request = Headers(scope=scope)
-        inner = self.plain if "range" in request else self.compressing
+        request = Headers(scope=scope)  # one read of the request headers for every decision below
+        encodings = request.get("accept-encoding", "")
+        compress = ("br" in encodings or "gzip" in encodings) and "range" not in request
+        inner = self.compressing if compress else self.plain
         method = scope["method"]
         if method not in ("GET", "HEAD"):
             await inner(scope, receive, send)
