@@ -34,9 +34,9 @@ class Source:
 
     @property
     def citation(self) -> str:
-        """One line for a file or a printed brief: 'Short title (press release, 8 May 2024) <url>'."""
+        """One line for a file or a printed brief: 'Full title (press release, 8 May 2024) <url>'."""
         said = ", ".join(x for x in (self.kind, self.date) if x)
-        return f"{self.short}{f' ({said})' if said else ''}{f' {self.url}' if self.url else ''}"
+        return f"{self.title}{f' ({said})' if said else ''}{f' {self.url}' if self.url else ''}"
 
     def as_json(self) -> dict:
         return {"iri": self.iri, "href": self.href, "title": self.title, "short": self.short, "kind": self.kind,

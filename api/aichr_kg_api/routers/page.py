@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from aichr_kg.catalogue import CannedQuery, Catalogue, ParameterError, QueryNotFound, expand
 from aichr_kg.execution import QueryTimeout, Saturated, UpstreamUnavailable
@@ -23,7 +23,9 @@ from aichr_kg.querytext import insert_values
 from aichr_kg.settings import Settings
 from aichr_kg.store import Table
 from aichr_kg_api.deps import CatalogueDep, StoreDep
-from aichr_kg_api.linked import LinkedDep
+from aichr_kg_api import export
+from aichr_kg_api.linked import LinkedData, LinkedDep
+from aichr_kg_api.provenance import Provenance, RowBasis, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
@@ -57,6 +59,7 @@ class Answer:
     rows: list[list[Cell]]
     total: int
     hidden: list[str] = field(default_factory=list)  # columns left out: the question's own parameters
+    basis: list[RowBasis] | None = None  # each shown row's sources, when the question names what rows are about
 
     @property
     def truncated(self) -> bool:
@@ -64,7 +67,10 @@ class Answer:
 
     def as_json(self) -> list[dict[str, dict[str, str]]]:
         """Rows for the page's scripts: {column: {"text", "href"?, "iri"?}}."""
-        return [{c.name: _cell_json(cell) for c, cell in zip(self.columns, row) if cell.text} for row in self.rows]
+        out = [{c.name: _cell_json(cell) for c, cell in zip(self.columns, row) if cell.text} for row in self.rows]
+        for row, basis in zip(out, self.basis or ()):
+            row["_basis"] = basis.as_json()
+        return out
 
 
 def _cell_json(cell: Cell) -> dict[str, str]:
@@ -119,8 +125,8 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
         cells = []
         for col in columns:
             term = row.get(col.name)
-            if term is None:
-                cells.append(Cell(""))
+            if term is None:  # no IRI, but the query may still say something ("Online" for a place)
+                cells.append(Cell(row[col.label].value if col.label and col.label in row else ""))
                 continue
             if isinstance(term, ox.NamedNode):
                 text = row[col.label].value if col.label and col.label in row else (
@@ -267,13 +273,34 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
                 "title": "The service cannot answer right now: it is busy, or its database cannot be reached.",
                 "parameter": None, "next": "Wait a few seconds, then ask again."}
         else:
-            answer = shape(table, settings.base, {p.name for p in query.params}, settings.max_html_rows,
-                           linked.index.label)
+            answer = shape_answer(query, table, linked, store, catalogue, settings.max_html_rows)
             data = answer_data(query, context["fields"], answer)
             if query.view == "map":
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data)
     return html_response(linked.templates, "page/index.html", context, status_code=status)
+
+
+@router.get("/answer/{name}.{suffix}", summary="An answer as a spreadsheet (CSV or XLSX) with its sources")
+def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    """The table the page shows, every row, with on-screen headings and a Sources column, for a brief."""
+    if suffix not in ("csv", "xlsx"):
+        return PlainTextResponse(f"no spreadsheet format '{suffix}': ask for .csv or .xlsx", status_code=404)
+    try:
+        query = catalogue.get(name)
+    except QueryNotFound as exc:
+        return PlainTextResponse(str(exc), status_code=404)
+    given = dict(request.query_params)
+    try:
+        table = catalogue.run(name, given, store)
+    except ParameterError as exc:
+        return PlainTextResponse(str(exc), status_code=422)
+    form = fields(query, given, catalogue, store, linked.settings)
+    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)))
+    filename = export.file_name(name, form, suffix)
+    body, media = ((export.as_csv(data), "text/csv; charset=utf-8") if suffix == "csv"
+                   else (export.as_xlsx(data), export.XLSX_TYPE))
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) over /sparql")
@@ -316,6 +343,22 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
     })
 
 
+def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
+    """The sources of every entity, read once per service (the graph does not change while it runs)."""
+    return linked.cached("provenance", lambda: Provenance.read(store, catalogue, linked.settings.base))
+
+
+def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, catalogue: Catalogue,
+                 limit: int) -> Answer:
+    """A canned question's table as people read it, each row with the sources of what it is about."""
+    hide = {p.name for p in query.params} | set(query.hide)
+    answer = shape(table, linked.settings.base, hide, limit, linked.index.label)
+    if query.sources:
+        known = provenance(linked, store, catalogue)
+        answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]
+    return answer
+
+
 def examples(catalogue: Catalogue, store) -> list[dict[str, str]]:
     """The canned questions as editor examples, their default settings bound by a VALUES block."""
     out = []
@@ -334,6 +377,9 @@ def links(query: CannedQuery, form: list[Field]) -> dict[str, str]:
     settings = [(f.name, f.value) for f in form if f.value]
     name = quote(query.name, safe="")
     return {"permalink": f"/?{urlencode([('q', query.name), *settings], safe=':')}",
+            "sheet": f"/answer/{name}.csv?{urlencode(settings, safe=':')}",
+            "xlsx": f"/answer/{name}.xlsx?{urlencode(settings, safe=':')}",
+            "filename": export.file_name(query.name, form, ""),
             "csv": f"/queries/{name}?{urlencode([*settings, ('format', 'csv')], safe=':')}",
             "json": f"/queries/{name}?{urlencode([*settings, ('format', 'json')], safe=':')}"}
 
