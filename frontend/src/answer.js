@@ -3,6 +3,7 @@
 // and the form work as plain navigation; with it the page shows progress and plain-language errors.
 
 import { drawView } from "./views.js";
+import { enhanceTable, watchSettings } from "./table.js";
 
 const SLOW_AFTER_MS = 8000;
 let inFlight = null;
@@ -147,6 +148,8 @@ function showProblem(problem) {
 
 // Things only a script can offer on an answer: the view, printing, copying the permalink.
 function enhanceAnswer() {
+  enhanceTable(document.getElementById("results"));
+  watchSettings(document.getElementById("params"));
   const view = document.getElementById("view");
   if (view && view.dataset.answer) {
     try {
