@@ -67,6 +67,8 @@ class CannedQuery:
     view_options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     sources: tuple[str, ...] = ()  # columns naming what a row's facts are about (their sources are the row's)
     hide: tuple[str, ...] = ()  # columns a person does not read (IRI lists behind a count, a row's basis)
+    # how complete an answer is: {count: column, of: class, says: "... {count} of {total} ... {param}"}
+    note: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -133,8 +135,15 @@ def load_query(path: Path, settings: Settings) -> CannedQuery:
     return CannedQuery(
         name=path.stem, title=meta["title"], description=" ".join(str(meta["description"]).split()),
         topic=meta.get("topic", "Other"), view=view, text=text, params=tuple(params), view_options=meta.get("view_options") or {},
-        sources=_names(meta, "sources", path.name), hide=_names(meta, "hide", path.name),
+        sources=_names(meta, "sources", path.name), hide=_names(meta, "hide", path.name), note=_note(meta, path.name),
     )
+
+
+def _note(meta: dict[str, Any], name: str) -> dict[str, str]:
+    note = meta.get("note") or {}
+    if note and not (isinstance(note, dict) and {"count", "of", "says"} <= set(note)):
+        raise QueryDefinitionError(f"{name}: 'note' needs count (a column), of (a class) and says (the sentence)")
+    return {k: str(v) for k, v in note.items()}
 
 
 def _names(meta: dict[str, Any], key: str, name: str) -> tuple[str, ...]:

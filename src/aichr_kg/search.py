@@ -97,7 +97,6 @@ class LabelIndex:
         by_suffix = sorted(range(len(sfx_keys)), key=sfx_keys.__getitem__)
         self._sfx_keys = [sfx_keys[j] for j in by_suffix]
         self._sfx_ids = array("I", (sfx_ids[j] for j in by_suffix))
-        self._words = sorted({w for key in self._keys for w in key.split(" ") if len(w) >= 3})
         grams: dict[str, array] = {}
         for i, key in enumerate(self._keys):
             for gram in _trigrams(key):
@@ -163,6 +162,13 @@ class LabelIndex:
         return [Hit(self.entities[iri], self._names[i], TIERS[tier]) for iri, (tier, i) in ranked]
 
     # -- helpers -----------------------------------------------------------------
+    def _vocabulary(self) -> list[str]:
+        """The distinct words of all names, made on first use (an index saved by an older build lacks it)."""
+        words = self.__dict__.get("_words")
+        if words is None:
+            words = self.__dict__["_words"] = sorted({w for key in self._keys for w in key.split(" ") if len(w) >= 3})
+        return words
+
     def _near(self, words: list[str]) -> list[str] | None:
         """Each query word replaced by the closest word the names use (None if one has no near spelling)."""
         from rapidfuzz import fuzz, process
@@ -172,7 +178,7 @@ class LabelIndex:
             if len(word) < 4:
                 out.append(word)
                 continue
-            found = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
+            found = process.extractOne(word, self._vocabulary(), scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
             if found is None:
                 return None
             out.append(found[0])

@@ -7,7 +7,10 @@ without a reload, draw the view the question asks for (timeline, network, map, c
 block the page carries, and suggest entities as one types in the search box.
 """
 
+import re
 from collections import OrderedDict
+from datetime import datetime, timezone
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -25,13 +28,14 @@ from aichr_kg.store import Table
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export
 from aichr_kg_api.linked import LinkedData, LinkedDep
-from aichr_kg_api.provenance import Provenance, RowBasis, row_entities
+from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
 router = APIRouter(tags=["page"], include_in_schema=False)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
 
 
 # -- presenting a result table --------------------------------------------------------------------
@@ -207,23 +211,49 @@ class Field:
     value: str
     choices: list[tuple[str, str]]  # (value as a permalink carries it, label)
     required: bool
+    names: dict[str, str] = field(default_factory=dict)  # value -> its label without the count of answers
 
     @property
     def shown(self) -> str:
-        """The chosen value as a person reads it (its label in the drop-down)."""
-        return dict(self.choices).get(self.value, self.value)
+        """The chosen value as a person reads it (its label, without the drop-down's count)."""
+        return self.names.get(self.value) or dict(self.choices).get(self.value, self.value)
 
 
-def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, store, settings: Settings) -> list[Field]:
+COUNTED_CHOICES = 80  # a drop-down with more choices than this is not counted choice by choice
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, store, settings: Settings,
+           linked: LinkedData | None = None) -> list[Field]:
+    """The form: each setting's choices are the values that have answers, with how many, latest first when dated."""
     out = []
     for param in query.params:
         value = given.get(param.name) or param.default or ""
         choices = [(_short(v, param.type, settings), label) for v, label in catalogue.allowed_values(param, store)]
         value = _short(value, param.type, settings) if value else ""
+        names = dict(choices)
+        if linked is not None and choices and len(query.params) == 1 and len(choices) <= COUNTED_CHOICES:
+            counts = linked.cached(f"choices:{query.name}:{param.name}",
+                                   lambda: _answers_per_choice(query, param.name, choices, catalogue, store))
+            choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
+            years = [_YEAR.search(names[v]) for v, _ in choices]
+            if choices and all(years):
+                order = {v: y.group(1) for (v, _), y in zip(choices, years)}
+                choices.sort(key=lambda c: order[c[0]], reverse=True)  # stable: same year keeps its order
         if choices and value and value not in {v for v, _ in choices}:
             choices.insert(0, (value, value))  # keep what the link asked for visible, even if unknown
-        out.append(Field(param.name, param.label, param.description, param.type, value, choices, param.required))
+        out.append(Field(param.name, param.label, param.description, param.type, value, choices, param.required, names))
     return out
+
+
+def _answers_per_choice(query: CannedQuery, name: str, choices, catalogue: Catalogue, store) -> dict[str, int]:
+    counts = {}
+    for value, _ in choices:
+        try:
+            counts[value] = len(catalogue.run(query.name, {name: value}, store).rows)
+        except ParameterError:
+            counts[value] = 0
+    return counts
 
 
 def _short(value: str, ptype: str, settings: Settings) -> str:
@@ -249,7 +279,9 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/")}
+                               "page_url": str(request.base_url).rstrip("/"),
+                               "coverage": coverage(linked, store, catalogue),
+                               "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
     status = 200
     if q:
         given = {k: v for k, v in request.query_params.items() if k not in ("q", "format")}
@@ -259,7 +291,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             context["error"] = {"title": "We do not know that question.", "parameter": None,
                                 "next": "Pick one of the questions listed on this page."}
             return html_response(linked.templates, "page/index.html", context, status_code=404)
-        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings))
+        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings, linked))
         try:
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
@@ -277,7 +309,8 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             data = answer_data(query, context["fields"], answer)
             if query.view == "map":
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
-            context.update(answer=answer, links=links(query, context["fields"]), answer_data=data)
+            context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
+                           note=completeness(query, context["fields"], table, store, catalogue, settings))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
 
 
@@ -301,6 +334,20 @@ def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, 
     body, media = ((export.as_csv(data), "text/csv; charset=utf-8") if suffix == "csv"
                    else (export.as_xlsx(data), export.XLSX_TYPE))
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/questions", response_class=HTMLResponse, summary="Every canned question, by topic")
+def questions(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    context = {"title": "Questions you can ask", "topics": topics(catalogue),
+               "coverage": coverage(linked, store, catalogue)}
+    return html_response(linked.templates, "page/questions.html", context)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask for it on their own; the pages name /static/favicon.svg, this answers the rest."""
+    return Response(FAVICON.read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) over /sparql")
@@ -341,6 +388,36 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
                      "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
+
+
+def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
+                 settings: Settings) -> str | None:
+    """The question's note on how complete its answer is: 'the sources name ... 3 of 11 member states ...'."""
+    if not query.note:
+        return None
+    column = query.note["count"]
+    found = len({row[column].value for row in table.rows if column in row})
+    total = len(store.select(catalogue.system("instances-of"),
+                             {"class": ox.NamedNode(expand(query.note["of"], settings.base, PREFIXES))}).rows)
+    values = {f.name: f.shown for f in form}
+    return query.note["says"].format(count=found, total=total, **values)
+
+
+def coverage(linked: LinkedData, store, catalogue: Catalogue) -> dict[str, Any]:
+    """What the graph is built from, said plainly: the documents, their dates, how much each contributes."""
+    def read() -> dict[str, Any]:
+        documents = []
+        for row in store.select(catalogue.system("source-documents")).rows:
+            issued = row["issued"].value if "issued" in row else ""
+            documents.append({"href": href(row["doc"].value, linked.settings.base),
+                              "title": row["title"].value if "title" in row else row["doc"].value,
+                              "type": row["type"].value if "type" in row else "",
+                              "date": date_text(issued) if issued else "undated",
+                              "issued": issued, "url": row["url"].value if "url" in row else None,
+                              "entities": int(row["entities"].value)})
+        latest = max((d["issued"] for d in documents if d["issued"]), default="")
+        return {"documents": documents, "latest": date_text(latest) if latest else None}
+    return linked.cached("coverage", read)
 
 
 def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
@@ -419,3 +496,7 @@ def _parameter_sentence(query: CannedQuery, exc: ParameterError) -> dict[str, st
     label = known[exc.param]
     return {"title": f"The value given for “{label}” cannot be used: {exc.reason}.",
             "next": f"Choose a {label.lower()} from the list and ask again.", "parameter": exc.param}
+
+
+def _answers(n: int) -> str:
+    return "no answers" if n == 0 else "1 answer" if n == 1 else f"{n} answers"
