@@ -395,9 +395,11 @@ function map(container, data) {
       const count = counts.get(code) || 0;
       const name = labels.get(code) || code.toUpperCase();
       const level = code === chosen ? "chosen" : count === 0 ? "" : count >= most / 2 ? "many" : "some";
-      const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–")];
+      // the visible words are the accessible name (no aria-label that says it differently)
+      const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–"),
+        el("span", { class: "visually-hidden" }, count === 1 ? " event" : " events")];
       const attrs = { class: `grid-map__tile${level ? ` grid-map__tile--${level}` : ""}`,
-        "aria-label": `${name}: ${count} ${count === 1 ? "answer" : "answers"}`, "aria-current": code === chosen ? "true" : null };
+        "aria-current": code === chosen ? "true" : null };
       if (paramName && labels.has(code) && code !== chosen) {
         const params = new URLSearchParams({ q: data.question, [paramName]: `state:${code}` });
         grid.append(el("li", {}, el("a", { ...attrs, href: `/?${params}`, "data-question": data.question }, ...text)));
@@ -432,7 +434,7 @@ function stateLabels(paramName) {
   const select = paramName && document.getElementById(`param-${paramName}`);
   for (const option of select ? select.options : []) {
     const code = /^state:([a-z]{3})$/.exec(option.value)?.[1];
-    if (code) labels.set(code, option.textContent.trim());
+    if (code) labels.set(code, (option.dataset.name || option.textContent).trim());
   }
   return labels;
 }
