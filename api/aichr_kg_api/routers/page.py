@@ -26,7 +26,7 @@ from aichr_kg.querytext import insert_values
 from aichr_kg.settings import Settings
 from aichr_kg.store import Table
 from aichr_kg_api.deps import CatalogueDep, StoreDep
-from aichr_kg_api import export
+from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
 from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
 from aichr_kg_api.respond import html_response
@@ -373,9 +373,13 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
         if other in seen:
             continue
         seen.add(other)
-        arrow = "→" if row["direction"].value == "out" else "←"
+        relation, incoming = row["relation"].value, row["direction"].value != "out"
+        if wording.hidden(relation, settings.base):
+            continue
+        words = wording.heading(relation, settings.base, reverse=incoming)  # read from this entity's side
+        arrow = "←" if incoming else "→"
         rows.append({"other": {"text": row["otherLabel"].value, "href": href(other, settings.base), "iri": other},
-                     "relation": {"text": f"{arrow} {linked.vocabulary.property_label(row['relation'].value)}"}})
+                     "relation": {"text": words or f"{arrow} {linked.vocabulary.property_label(relation)}"}})
     events = store.select(catalogue.system("entity-timeline"), {"entity": entity})
     timeline = shape(events, settings.base, {"entity"}, 200, linked.index.label)
     return JSONResponse({
