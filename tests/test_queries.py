@@ -26,9 +26,12 @@ def test_catalogue_has_the_twelve_questions_with_headers(catalogue):
 
 def test_1_un_partners(catalogue, store):
     table = run(catalogue, store, "un-partners")
-    found = rows_as(table, "entityLabel", "eventLabel", "roleLabel")
-    assert ("United Nations Development Programme", "2nd AICHR Interregional Dialogue on Business and Human Rights", "supporter") in found or \
-        any(e == "United Nations Development Programme" and r == "supporter" for e, _, r in found)
+    found = rows_as(table, "entityLabel", "eventLabel", "roles")
+    # one row per entity and (whole) event, its roles merged: UNDP at the Bangkok week, not at its part
+    assert any(e == "United Nations Development Programme" and ev.startswith("Bangkok Business and Human Rights Week")
+               and r == "supporter" for e, ev, r in found)
+    assert any(e == "United Nations Development Programme" and "co-organiser" in r and "supporter" in r for e, _, r in found)
+    assert len(found) == len({(e, ev) for e, ev, _ in found})
     assert any(e == "UN Environment Programme" and "Environment Impact Assessment" in ev for e, ev, _ in found)
     assert any(e == "UN Women" and "Gender Equality" in ev for e, ev, _ in found)
     # every UN agency at the 1st AICHR-UN Meeting is listed for it
@@ -99,8 +102,12 @@ def test_6_events_in_a_country_include_its_cities(catalogue, store):
     labels = set(table.column("eventLabel"))
     assert "Regional Consultation on the Human Rights Index" in labels  # Banten, a province of Indonesia
     assert "1st AICHR-UN Meeting" in labels  # a venue in Jakarta
+    # each event once: the 7th Dialogue's six sessions and parts are folded into it
+    assert "7th ASEAN Human Rights Dialogue" in labels and not any(label.startswith("Session") for label in labels)
+    dialogue = next(r for r in table.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(dialogue["parts"].value) == 6 and len(table.rows) == len(labels) == 7
     thailand = set(run(catalogue, store, "events-in-place", place="place:bangkok").column("eventLabel"))
-    assert any("Interregional Dialogue" in label for label in thailand)
+    assert any("Dialogue on Business and Human Rights" in label for label in thailand)
     assert not labels & thailand
 
 
@@ -110,6 +117,11 @@ def test_7_partner_network(catalogue, store):
     assert partners["United Nations Development Programme"] >= 2
     assert "UN Environment Programme" in partners and "ASEAN-Australia Counter-Trafficking Programme" in partners
     assert "ASEAN Intergovernmental Commission on Human Rights" not in partners
+    # the same rule as the UN question: shared events counted once, sessions as their event
+    un = run(catalogue, store, "un-partners")
+    for body in ("Office of the United Nations High Commissioner for Human Rights", "United Nations Development Programme"):
+        assert partners[body] == len({r["event"].value for r in un.rows if r["entityLabel"].value == body})
+    assert partners["Office of the United Nations High Commissioner for Human Rights"] == 4
     counts = [int(r["events"].value) for r in table.rows]
     assert counts == sorted(counts, reverse=True)
 

@@ -7,10 +7,11 @@ curators, with their note saying what. Both are read once per service into a :cl
 index, so shaping an answer costs no query per row.
 
 Which entities a row's facts are about is the question's business: its header names them
-(``sources: [event]``); a column there may hold one IRI or a space-separated list of them (an
-aggregate row: the events a count was made of).
+(``sources: [event]``); a column there may hold one IRI or a list of them separated by "; " (an
+aggregate row: the events a count was made of, from GROUP_CONCAT).
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -145,5 +146,5 @@ def row_entities(row: dict, columns: tuple[str, ...]) -> list[str]:
         if isinstance(term, ox.NamedNode):
             out.append(term.value)
         elif isinstance(term, ox.Literal):
-            out.extend(term.value.split())
+            out.extend(iri for iri in re.split(r"[;\s]+", term.value) if iri)
     return out

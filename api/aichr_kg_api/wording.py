@@ -43,6 +43,7 @@ RELATIONS = {
     SCHEMA + "location": ("Where", "Events held here"),
     SCHEMA + "containedInPlace": ("In", "Places in it"),
     SCHEMA + "organizer": ("Organisers", "Organised"),
+    SCHEMA + "attendee": ("Who took part", "Took part in"),
     SCHEMA + "sponsor": ("Supporters", "Supported"),
     SCHEMA + "startDate": ("Date", "Date"),
     SCHEMA + "endDate": ("Until", "Until"),
@@ -101,7 +102,7 @@ RELATIONS = {
 # of the page (the data view has them).
 HIDDEN = {SKOS + "prefLabel", SKOS + "inScheme", SKOS + "topConceptOf", SKOS + "editorialNote", SKOS + "notation",
           OWL + "sameAs", RDFS + "isDefinedBy", PROV + "wasGeneratedBy", PROV + "agent", PROV + "hadRole",
-          PROV + "wasAssociatedWith", PROV + "wasDerivedFrom", SCHEMA + "about", SCHEMA + "attendee",
+          PROV + "wasAssociatedWith", PROV + "wasDerivedFrom", SCHEMA + "about",
           SCHEMA + "mentions", SCHEMA + "funder", "http://xmlns.com/foaf/0.1/name", DCT + "title", DCT + "source",
           AK + "sourceFile", AK + "earliestDate", AK + "latestDate", "http://www.w3.org/2006/time#hasBeginning"}
 

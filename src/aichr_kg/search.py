@@ -154,7 +154,7 @@ class LabelIndex:
         words = q.split(" ")
         if len(best) < limit and len(words) > 1:
             offer(4, self._all_words(words))
-        if len(best) < limit:
+        if not best:  # nothing holds these words: try the nearest spellings the names use
             near = self._near(words)
             if near:
                 offer(5, self._all_words(near))
@@ -166,7 +166,8 @@ class LabelIndex:
         """The distinct words of all names, made on first use (an index saved by an older build lacks it)."""
         words = self.__dict__.get("_words")
         if words is None:
-            words = self.__dict__["_words"] = sorted({w for key in self._keys for w in key.split(" ") if len(w) >= 3})
+            words = self.__dict__["_words"] = sorted({w for key in self._keys for w in key.split(" ")
+                                                     if len(w) >= 4 and w.isalpha()})  # numbers are not misspelt
         return words
 
     def _near(self, words: list[str]) -> list[str] | None:

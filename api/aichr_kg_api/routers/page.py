@@ -232,9 +232,8 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
         choices = [(_short(v, param.type, settings), label) for v, label in catalogue.allowed_values(param, store)]
         value = _short(value, param.type, settings) if value else ""
         names = dict(choices)
-        if linked is not None and choices and len(query.params) == 1 and len(choices) <= COUNTED_CHOICES:
-            counts = linked.cached(f"choices:{query.name}:{param.name}",
-                                   lambda: _answers_per_choice(query, param.name, choices, catalogue, store))
+        counts = _counts(query, param.name, choices, catalogue, store, linked)
+        if counts:
             choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
             years = [_YEAR.search(names[v]) for v, _ in choices]
             if choices and all(years):
@@ -244,6 +243,18 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
             choices.insert(0, (value, value))  # keep what the link asked for visible, even if unknown
         out.append(Field(param.name, param.label, param.description, param.type, value, choices, param.required, names))
     return out
+
+
+def _counts(query: CannedQuery, name: str, choices, catalogue: Catalogue, store,
+            linked: LinkedData | None) -> dict[str, int] | None:
+    """How many answers each choice of a one-setting question has (once per service), or None when not counted."""
+    if linked is None or not choices or len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+        return None
+    try:
+        return linked.cached(f"choices:{query.name}:{name}",
+                             lambda: _answers_per_choice(query, name, choices, catalogue, store))
+    except (TimeoutError, QueryTimeout, Saturated, UpstreamUnavailable):
+        return None  # a busy or slow store: offer every value uncounted; the answer says what went wrong
 
 
 def _answers_per_choice(query: CannedQuery, name: str, choices, catalogue: Catalogue, store) -> dict[str, int]:
