@@ -242,3 +242,36 @@ def query_parameter_sets(catalogue, store, query):
     for param in query.params:
         for value, _label in catalogue.allowed_values(param, store)[:3]:
             yield {param.name: value}
+
+
+def test_all_events_latest_first_each_event_once(catalogue, store):
+    table = run(catalogue, store, "all-events")
+    labels = table.column("eventLabel")
+    starts = table.column("start")
+    assert starts == sorted(starts, reverse=True)  # latest first
+    assert labels.count("7th ASEAN Human Rights Dialogue") == 1 and not any(label.startswith("Session ") for label in labels)
+    tip = next(r for r in table.rows if r["eventLabel"].value.startswith("Consultation on Human Rights and Countering"))
+    assert tip["placeLabel"].value == "Online" and "place" not in tip  # an online event says so
+    dialogue = next(r for r in table.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(dialogue["parts"].value) == 6 and dialogue["seriesLabel"].value == "ASEAN Human Rights Dialogue"
+
+
+def test_series_timeline_lists_the_editions_the_sources_describe(catalogue, store):
+    dialogue = run(catalogue, store, "series-timeline", series="series:asean-human-rights-dialogue")
+    assert "7th ASEAN Human Rights Dialogue" in dialogue.column("eventLabel")
+    seventh = next(r for r in dialogue.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(seventh["outcomes"].value) == 7 and seventh["number"].value == "7"
+    un = run(catalogue, store, "series-timeline", series="series:aichr-un-meetings").column("eventLabel")
+    assert un == ["1st AICHR-UN Meeting", "2nd AICHR-UN Meeting"]
+    focal = run(catalogue, store, "series-timeline", series="series:focal-points-meeting-regional-human-rights-mechanisms")
+    assert focal.rows
+
+
+def test_activity_by_state_and_theme_counts_distinct_events(catalogue, store):
+    table = run(catalogue, store, "activity-by-state-theme")
+    counts = {(r["stateLabel"].value, r["themeLabel"].value): int(r["events"].value) for r in table.rows}
+    # Indonesia and trafficking: the 7th Dialogue (held in Jakarta) and the 2022 consultation (AICHR Indonesia
+    # co-organised it), each once, however many sessions or participations they had
+    assert counts[("Indonesia", "Trafficking in persons")] == 2
+    for row in table.rows:
+        assert int(row["events"].value) == len(row["eventList"].value.split("; "))

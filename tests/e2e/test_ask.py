@@ -24,6 +24,9 @@ MAIN = {
     "plan-of-action-provisions": ("provisionLabel", "Provision", None),
     "source-document": ("entityLabel", "Entity", None),
     "un-partners": ("entityLabel", "Entity", None),
+    "all-events": ("eventLabel", "Event", None),
+    "series-timeline": ("eventLabel", "Event", ".timeline"),
+    "activity-by-state-theme": ("stateLabel", "State", None),
 }
 
 # Facts the sources state, which no completion of the data should remove (as in tests/test_queries.py).
