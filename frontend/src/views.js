@@ -3,13 +3,15 @@
 // createElement / textContent only (a label is never parsed as markup). The table below each view
 // stays the accessible, printable form of the same answer.
 
+import { tree } from "./tree.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 const PALETTE = ["#2f6fae", "#b4480b", "#2e7d32", "#8e3a9d", "#a07800", "#00838f", "#c2185b", "#5d4037", "#455a64"];
 
 export function drawView(container, data) {
-  const draw = { timeline, network, map, chart }[data.view];
+  const draw = { timeline, network, map, chart, tree }[data.view];
   container.replaceChildren();
   if (!draw || !data.rows.length) {
     container.hidden = true;

@@ -17,7 +17,7 @@ from aichr_kg.settings import Settings
 from aichr_kg.store import Store, Table
 
 PARAM_TYPES = {"iri", "string", "integer", "year", "date"}
-VIEWS = {"table", "timeline", "network", "map", "chart"}
+VIEWS = {"table", "timeline", "network", "map", "chart", "tree"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 # question -> (the SPARQL variable of its main column, that column's heading on the page, what its view draws)
 MAIN = {
-    "architecture": ("bodyLabel", "Body", "svg"),
+    "architecture": ("bodyLabel", "Body", ".orgchart"),
     "aichr-posts-by-year": ("personLabel", "Person", None),
     "event-outcomes": ("outcomeLabel", "Outcome", None),
     "event-participants": ("participantLabel", "Participant", None),
