@@ -3,6 +3,7 @@
 // createElement / textContent only (a label is never parsed as markup). The table below each view
 // stays the accessible, printable form of the same answer.
 
+import { drawMap } from "./geomap.js";
 import { tree } from "./tree.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -410,7 +411,9 @@ function map(container, data) {
       }
     }
   }
-  container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), grid);
+  const pair = el("div", { class: "geo-pair" }, grid);
+  container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), pair);
+  drawMap(pair, { counts, labels, chosen, link: (code) => `/?${new URLSearchParams({ q: data.question, [paramName]: `state:${code}` })}` });
   if (paramName) container.append(note("Choose a country to ask the same question about it."));
   // Where inside: places named in the answer, with how often.
   const placeCol = data.columns.map((c) => c.name).find((n) => n !== paramName && columnsWhere(data, isEntity(base)).includes(n) && /place|location/i.test(n));

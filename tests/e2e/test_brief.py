@@ -225,3 +225,25 @@ def test_the_architecture_is_an_organisation_chart_readable_at_any_width(open_pa
     assert min(sizes) >= 14  # readable, not scaled down with the picture
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
     shoot(page, f"orgchart-{width}", locator=page.locator("#view"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_map_is_drawn_offline_beside_the_grid(open_page, e2e_service, shoot, width):
+    page = open_page(viewport={"width": width, "height": 900})
+    outside = []
+    page.route(re.compile(r"^(?!" + re.escape(e2e_service.url) + r")"),
+               lambda route: (outside.append(route.request.url), route.abort()))
+    page.goto("/?q=events-in-place")
+    states = page.locator(".geo-map path.geo-map__state")
+    expect(states).to_have_count(11)
+    expect(page.locator(".geo-map path.geo-map__state--chosen")).to_have_count(1)  # Indonesia, the default
+    assert not outside, outside
+    # nothing overhangs at a phone's width: each tile and the map inside the view
+    box = page.locator("#view").bounding_box()
+    for item in page.locator(".grid-map__tile, .geo-map").all():
+        b = item.bounding_box()
+        assert b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1
+    thailand = page.locator(".geo-map a[aria-label^='Thailand']")
+    thailand.click()
+    expect(page).to_have_url(re.compile(r"place=state(:|%3A)tha"))
+    shoot(page, f"map-{width}", locator=page.locator("#view"))
