@@ -7,7 +7,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;
 const HEIGHT = 300;
 
-export async function drawMap(container, { counts, labels, chosen, link }) {
+export async function drawMap(container, { counts, labels, names, chosen, link }) {
   let shapes;
   try {
     const response = await fetch("/static/dist/asean-countries.json");
@@ -27,7 +27,7 @@ export async function drawMap(container, { counts, labels, chosen, link }) {
   for (const shape of shapes.features) {
     const code = shape.id;
     const count = counts.get(code) || 0;
-    const name = labels.get(code) || code.toUpperCase();
+    const name = labels.get(code) || names.get(code) || code.toUpperCase();
     const area = document.createElementNS(SVG, "path");
     area.setAttribute("d", path(shape));
     area.setAttribute("class", `geo-map__state${code === chosen ? " geo-map__state--chosen" : count ? (count >= most / 2 ? " geo-map__state--many" : " geo-map__state--some") : ""}`);

@@ -396,7 +396,7 @@ function map(container, data) {
     for (const code of line) {
       if (!code) { grid.append(el("li", { class: "grid-map__gap", "aria-hidden": "true" })); continue; }
       const count = counts.get(code) || 0;
-      const name = labels.get(code) || code.toUpperCase();
+      const name = labels.get(code) || data.stateNames?.[`state:${code}`] || code.toUpperCase();
       const level = code === chosen ? "chosen" : count === 0 ? "" : count >= most / 2 ? "many" : "some";
       // the visible words are the accessible name (no aria-label that says it differently)
       const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–"),
@@ -413,7 +413,8 @@ function map(container, data) {
   }
   const pair = el("div", { class: "geo-pair" }, grid);
   container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), pair);
-  drawMap(pair, { counts, labels, chosen, link: (code) => `/?${new URLSearchParams({ q: data.question, [paramName]: `state:${code}` })}` });
+  const named = new Map(Object.entries(data.stateNames || {}).map(([v, n]) => [v.slice(6), n]));
+  drawMap(pair, { counts, labels, names: named, chosen, link: (code) => `/?${new URLSearchParams({ q: data.question, [paramName]: `state:${code}` })}` });
   if (paramName) container.append(note("Choose a country to ask the same question about it."));
   // Where inside: places named in the answer, with how often.
   const placeCol = data.columns.map((c) => c.name).find((n) => n !== paramName && columnsWhere(data, isEntity(base)).includes(n) && /place|location/i.test(n));

@@ -198,7 +198,7 @@ def test_the_chart_and_the_map_follow_the_data(page, served, shoot):
     tile = page.locator(".grid-map__tile--chosen")
     expect(tile).to_contain_text("Indonesia")
     expect(tile).to_contain_text(str(len(served.catalogue.run("events-in-place", {}, served.store).rows)))
-    page.get_by_role("link", name=re.compile(r"^Thailand\b")).click()
+    page.locator(".grid-map").get_by_role("link", name=re.compile(r"^Thailand\b")).click()
     expect(page).to_have_url(re.compile(r"place=state(:|%3A)tha"))
     expect(page.locator(".grid-map__tile--chosen")).to_contain_text("Thailand")
     assert column(page, "Event") == expected(served, "events-in-place", place="state:tha")

@@ -320,6 +320,8 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             data = answer_data(query, context["fields"], answer)
             if query.view == "map":
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
+                data["stateNames"] = {v: name for f in context["fields"] for v, name in f.names.items()
+                                      if v.startswith("state:")}  # states without answers are named too
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
                            note=completeness(query, context["fields"], table, store, catalogue, settings))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
@@ -488,7 +490,7 @@ def state_counts(query: CannedQuery, form: list[Field], catalogue: Catalogue, st
     """For a map: how many answers the same question has for each member state the form offers."""
     counts = {}
     for f in form:
-        states = [value for value, _ in f.choices if value.startswith("state:")]
+        states = [value for value in f.names if value.startswith("state:")]
         if not states:
             continue
         others = {g.name: g.value for g in form if g is not f and g.value}
