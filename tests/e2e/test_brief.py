@@ -247,3 +247,13 @@ def test_the_map_is_drawn_offline_beside_the_grid(open_page, e2e_service, shoot,
     thailand.click()
     expect(page).to_have_url(re.compile(r"place=state(:|%3A)tha"))
     shoot(page, f"map-{width}", locator=page.locator("#view"))
+
+
+def test_an_entity_page_prints_its_whole_timeline(page):
+    page.goto("/doc/body/aichr")
+    items = page.locator("#explore-timeline .timeline__item")
+    expect(items.first).to_be_visible()
+    page.emulate_media(media="print")
+    timeline = page.locator("#explore-timeline .timeline")
+    assert timeline.evaluate("(t) => t.scrollHeight <= t.clientHeight + 1")  # nothing hidden in a scroll box
+    assert items.last.is_visible()
