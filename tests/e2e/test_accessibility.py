@@ -20,6 +20,7 @@ STATES = [
     ("entity-event", "/doc/event/2025-11-17-7th-asean-human-rights-dialogue", None),
     ("entity-source", "/doc/source/press-release-2022-10-03-tip-consultation", None),
     ("search", "/search?q=trafiking", None),
+    ("glossary", "/glossary", None),
     ("editor", "/editor", "editor"),
 ]
 

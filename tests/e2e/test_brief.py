@@ -257,3 +257,14 @@ def test_an_entity_page_prints_its_whole_timeline(page):
     timeline = page.locator("#explore-timeline .timeline")
     assert timeline.evaluate("(t) => t.scrollHeight <= t.clientHeight + 1")  # nothing hidden in a scroll box
     assert items.last.is_visible()
+
+
+def test_the_glossary_spells_out_the_graphs_own_acronyms(page):
+    page.goto("/")
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Glossary").click()
+    expect(page.locator("h1")).to_have_text("Glossary of acronyms")
+    for acronym, name in (("ACWC", "ASEAN Commission on the Promotion and Protection of the Rights of Women and Children"),
+                          ("AICHR", "ASEAN Intergovernmental Commission on Human Rights"),
+                          ("CPR", "Committee of Permanent Representatives to ASEAN")):
+        entry = page.locator(".glossary__entry", has=page.locator("dt", has_text=re.compile(rf"^{acronym}$")))
+        expect(entry.locator("dd a")).to_have_text(name)

@@ -356,6 +356,18 @@ def questions(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
     return html_response(linked.templates, "page/questions.html", context)
 
 
+@router.get("/glossary", response_class=HTMLResponse, summary="The acronyms the graph holds, spelled out")
+def glossary(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    """AICHR, ACWC, NHRI...: each short name the graph gives an entity, with its full name and what it is."""
+    def read() -> list[dict[str, str]]:
+        return [{"acronym": row["acronym"].value, "label": row["label"].value,
+                 "href": href(row["entity"].value, linked.settings.base),
+                 "description": row["description"].value if "description" in row else ""}
+                for row in store.select(catalogue.system("glossary")).rows]
+    context = {"title": "Glossary of acronyms", "entries": linked.cached("glossary", read)}
+    return html_response(linked.templates, "page/glossary.html", context)
+
+
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
     """Browsers ask for it on their own; the pages name /static/favicon.svg, this answers the rest."""
