@@ -93,3 +93,55 @@ class OxigraphServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Listener:
+    """A TCP socket on a free loopback port that records every connection made to it (and answers none).
+
+    Queries that try to make an engine call out name ``url``; a test then asserts ``connections`` is empty.
+    """
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, name=f"listener-{self.port}", daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.connections.append(conn.recv(4096) or b"(connected, sent nothing)")
+                except OSError:
+                    self.connections.append(b"(connected)")
+
+    def __enter__(self) -> "Listener":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+def no_namespace_library(folder: Path) -> Path:
+    """A shared library whose ``unshare`` always fails with EPERM: loaded by LD_PRELOAD, a host that refuses
+    network namespaces (the workers' ctypes call resolves to it)."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise RuntimeError("a C compiler (cc) is needed to simulate a host without network namespaces")
+    source, library = folder / "nonetns.c", folder / "nonetns.so"
+    source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return library

@@ -4,7 +4,11 @@ Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). P
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
 pasting user text into the query. The server must use the union of its named graphs as default
 graph, as the embedded store does (Oxigraph: ``serve --union-default-graph``); a query naming
-graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters.
+graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs
+the server holds are ever sent: one it does not hold is an empty graph, which is left out (or
+replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one.
+Texts from users arrive already checked (``aichr_kg.querycheck``, in a worker); an answer longer
+than ``answer_limit`` bytes is not read further.
 
 Failures of the server are reported as the execution errors the service maps to statuses:
 unreachable (``UpstreamUnavailable``), too slow (``UpstreamTimeout``), or an error of its own.
@@ -28,20 +32,22 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
 
 from aichr_kg import __version__, querytext
-from aichr_kg.execution import (QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
+from aichr_kg.execution import (AnswerTooLarge, QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
                                 UpstreamTimeout, UpstreamUnavailable, syntax_message)
 from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, ResultShapes, Serialized, Term, term_text, write_result
 
 JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+EMPTY_GRAPH = "urn:x-aichr-kg:empty-graph"  # stands for a dataset part made only of graphs the server does not hold
 
 
 class RemoteStore(ResultShapes):
     """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
 
-    def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0):
-        self.endpoint, self.timeout = endpoint, timeout
+    def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0,
+                 answer_limit: int = 100 * 2**20):
+        self.endpoint, self.timeout, self.answer_limit = endpoint, timeout, answer_limit
         self._system_dir = queries_dir / "system"
         self._graphs: tuple[float, list[str]] | None = None
         self._graph_cache_seconds = graph_cache_seconds
@@ -49,7 +55,8 @@ class RemoteStore(ResultShapes):
 
     @classmethod
     def from_settings(cls, settings) -> "RemoteStore":
-        return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir)
+        return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir,
+                   answer_limit=settings.max_answer_size * 2**20)
 
     # -- the wire --------------------------------------------------------------------------------
     def _post(self, sparql: str, accept: str, dataset: Dataset) -> tuple[str, bytes]:
@@ -68,7 +75,10 @@ class RemoteStore(ResultShapes):
         started = time.monotonic()
         try:
             response = wrapper.query().response
-            body = response.read()
+            body = response.read(self.answer_limit + 1)
+            if len(body) > self.answer_limit:
+                response.close()
+                raise AnswerTooLarge.over(self.answer_limit // 2**20)
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_response_text(exc) or "the SPARQL server refused the query as malformed") from None
         except EndPointInternalError as exc:
@@ -114,30 +124,36 @@ class RemoteStore(ResultShapes):
 
     # -- the Store interface -----------------------------------------------------------------------
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
-                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
+                  dataset: Dataset = Dataset(), base_iri: str | None = None, form: str | None = None) -> Serialized:
+        """As ``Store.serialize``; ``form`` (SELECT, ASK, ...) is the checked query's, which tells the kind of answer."""
         offered = [f for f in (results_format, graph_format) if f]
-        if not offered:
-            raise NoAcceptableFormat("any")
+        kind = _KIND.get(form)
+        if not offered or (kind == "graph" and not graph_format) or (kind in ("solutions", "boolean") and not results_format):
+            raise NoAcceptableFormat(kind or "any")
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
-            media_type, body = self._post(sparql, ", ".join(offered), dataset)
+            media_type, body = self._post(sparql, ", ".join(offered), self._held(dataset))
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(syntax_message(exc.args[0], line_offset=1 if base_iri else 0)) from None
         if media_type in offered:  # the server wrote what was asked: pass it on as it is
-            kind = self._kind(sparql, media_type, results_format)
-            return Serialized(kind, media_type, body)
-        return write_result(self._parse(media_type, body), results_format, graph_format)
+            return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
+        return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
 
-    @staticmethod
-    def _kind(sparql: str, media_type: str, results_format: str | None) -> str:
-        try:
-            form = querytext.read(sparql).form
-        except querytext.QueryRefused:
-            form = None
-        if form in _KIND:
-            return _KIND[form]
-        return "solutions" if media_type == results_format else "graph"
+    def _held(self, dataset: Dataset) -> Dataset:
+        """``dataset`` without the graphs the server does not hold (empty graphs either way, and never fetched)."""
+        if not dataset.given:
+            return dataset
+        held = set(self.graph_names())
+
+        def keep(graphs: tuple[str, ...] | None) -> tuple[str, ...]:
+            kept = tuple(g for g in graphs or () if g in held)
+            return kept or ((EMPTY_GRAPH,) if graphs else ())
+
+        default, named = keep(dataset.default_graphs), keep(dataset.named_graphs)
+        if not default and not named:  # both parts empty: say so, or the server would take its whole store
+            default = (EMPTY_GRAPH,)
+        return Dataset(default, named)
 
     @staticmethod
     def _parse(media_type: str, body: bytes):

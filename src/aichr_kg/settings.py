@@ -35,7 +35,15 @@ class Settings(BaseSettings):
     endpoint: str | None = Field(None, description="Query URL of a remote SPARQL 1.1 server (store=remote).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
-    max_query_length: int = Field(100_000, gt=0)
+    max_query_length: int = Field(100_000, gt=0, description="Longest query text, in characters (longer: 413).")
+    max_query_nesting: int = Field(
+        128, gt=0, le=1000, description="Deepest nesting of brackets ({ ( [) in a query text, checked in linear time "
+                                        "before it is parsed (deeper: 400).")
+    max_answer_size: int = Field(100, gt=0, description="Largest answer to one query, in MB; a longer one is stopped "
+                                 "as it is written and refused.")
+    allow_worker_network: bool = Field(
+        False, description="Start even where the kernel will not put query workers in an empty network namespace; "
+                           "the query check alone then keeps queries from reaching other hosts.")
     max_html_rows: int = Field(1000, gt=0)
     page_size: int = Field(100, gt=0, le=10_000, description="Incoming links per page of an entity's document.")
     graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
