@@ -122,7 +122,7 @@ def test_7_partner_network(catalogue, store):
     un = run(catalogue, store, "un-partners")
     for body in ("Office of the United Nations High Commissioner for Human Rights", "United Nations Development Programme"):
         assert partners[body] == len({r["event"].value for r in un.rows if r["entityLabel"].value == body})
-    assert partners["Office of the United Nations High Commissioner for Human Rights"] == 4
+    assert partners["Office of the United Nations High Commissioner for Human Rights"] == 3
     counts = [int(r["events"].value) for r in table.rows]
     assert counts == sorted(counts, reverse=True)
 
