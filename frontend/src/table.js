@@ -122,6 +122,7 @@ function mark(stale) {
     const el = document.getElementById(id);
     if (el) el.toggleAttribute("inert", stale);
   }
+  document.querySelectorAll("#answer-tools button").forEach((b) => { b.disabled = stale; });
   document.querySelectorAll("#answer-tools a").forEach((a) => {
     if (stale) { a.dataset.href = a.getAttribute("href"); a.removeAttribute("href"); a.setAttribute("aria-disabled", "true"); }
     else if (a.dataset.href) { a.setAttribute("href", a.dataset.href); a.removeAttribute("aria-disabled"); }

@@ -216,7 +216,7 @@ def test_entity_page_shows_name_kind_description_facts_links_and_sources(ld_clie
             assert str(first_page.value(subject, RDFS.label)) in page.text
     for suffix in ("ttl", "jsonld", "nt", "rdf"):
         assert f"/doc/{path}.{suffix}" in page.hrefs()
-    assert "/sparql?query=" + quote(f"DESCRIBE <{iri}>", safe="") in page.hrefs()
+    assert "/editor?query=" + quote(f"DESCRIBE <{iri}>", safe="") in page.hrefs()  # the editor, not raw Turtle
     assert page.inline_scripts == 0 and page.inline_styles == 0
     assert "/static/site.css" in response.text
 

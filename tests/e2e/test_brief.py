@@ -126,6 +126,7 @@ def test_a_changed_setting_marks_the_old_answer_and_withdraws_its_links(page, sh
     expect(page.locator("#stale-note")).to_be_visible()
     assert page.locator("#download-csv").get_attribute("href") is None
     assert page.locator("#permalink").get_attribute("href") is None
+    expect(page.locator("#copy-permalink")).to_be_disabled()
     shoot(page, "stale-answer")
     page.get_by_role("button", name="Show the answer").click()
     expect(page).to_have_url(re.compile(r"human-rights-index"))
