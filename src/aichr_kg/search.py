@@ -37,6 +37,7 @@ TIERS = ("exact", "prefix", "word", "substring", "words", "near")
 RECORDS = {"Participation", "PostHolding", "Count", "FollowUp", "Membership"}
 NEAR_SCORE = 75  # RapidFuzz ratio (0-100) a word must reach to count as a near spelling of a query word
 _WORD = re.compile(r"\w+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z][A-Za-z0-9-]{0,3}")
 _HIGH = "\U0010ffff"
 _EMPTY = array("I")
 
@@ -112,6 +113,15 @@ class LabelIndex:
     @property
     def name_count(self) -> int:
         return len(self._keys)
+
+    def acronyms(self) -> dict[str, str]:
+        """Short names in capitals the graph gives its entities (ACWC, NHRIs) -> the entity's full name."""
+        out: dict[str, str] = {}
+        for iri, name in zip(self._iris, self._names):
+            label = self.entities[iri].label
+            if _ACRONYM.fullmatch(name) and name != label:
+                out.setdefault(name, label)
+        return out
 
     def label(self, iri: str) -> str | None:
         entity = self.entities.get(iri)

@@ -269,3 +269,10 @@ def test_the_glossary_spells_out_the_graphs_own_acronyms(page):
                           ("CPR", "Committee of Permanent Representatives to ASEAN")):
         entry = page.locator(".glossary__entry", has=page.locator("dt", has_text=re.compile(rf"^{acronym}$")))
         expect(entry.locator("dd a")).to_have_text(name)
+
+
+def test_acronyms_are_spelled_out_on_first_use(page):
+    page.goto("/doc/event/2025-11-17-7th-asean-human-rights-dialogue")
+    first = page.locator(".description abbr", has_text=re.compile(r"^CPR$"))
+    expect(first).to_have_count(1)
+    expect(first).to_have_attribute("title", "Committee of Permanent Representatives to ASEAN")
