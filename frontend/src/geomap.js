@@ -2,6 +2,7 @@
 // world-atlas, cut to the 11 states at build time, served with the page's assets) projected with d3-geo.
 // Each state is shaded by how many answers the question has there and links to the same question for it.
 import { geoMercator, geoPath } from "d3-geo";
+import { local } from "./root.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;
@@ -10,7 +11,7 @@ const HEIGHT = 300;
 export async function drawMap(container, { counts, labels, names, chosen, link }) {
   let shapes;
   try {
-    const response = await fetch("/static/dist/asean-countries.json");
+    const response = await fetch(local("/static/dist/asean-countries.json"));
     if (!response.ok) return;
     shapes = await response.json();
   } catch {
@@ -37,7 +38,7 @@ export async function drawMap(container, { counts, labels, names, chosen, link }
     const href = code !== chosen && labels.has(code) ? link(code) : null;
     if (href) {
       const a = document.createElementNS(SVG, "a");
-      a.setAttribute("href", href);
+      a.setAttribute("href", local(href));
       a.setAttribute("aria-label", `${name} ${count} ${count === 1 ? "event" : "events"}`);
       a.append(area);
       root.append(a);

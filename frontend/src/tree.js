@@ -3,6 +3,7 @@
 // so labels stay full-size and readable at any width. d3-hierarchy (npm, through the lock file) builds and
 // orders the tree; the DOM is nested lists with links, so it reads in order without the picture.
 import { stratify } from "d3-hierarchy";
+import { local } from "./root.js";
 
 // the relation that places a body under another, strongest first (a body listed under one parent only)
 const PLACES = ["is a unit of", "is part of", "is a programme of", "is an entity associated with",
@@ -40,7 +41,7 @@ export function tree(container, data) {
 
   function item(node) {
     const cell = nodes.get(node.id);
-    const name = cell.href ? el("a", { href: cell.href }, cell.text) : el("span", {}, cell.text);
+    const name = cell.href ? el("a", { href: local(cell.href) }, cell.text) : el("span", {}, cell.text);
     const li = el("li", { class: "orgchart__node" }, name);
     if (node.children) {
       const groups = new Map();
