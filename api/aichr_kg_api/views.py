@@ -116,7 +116,7 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
     rows.sort(key=lambda r: _row_order(r["property"]["iri"], r["property"]["text"], base))
     incoming: list[dict] = []
     for link in doc.incoming:
-        if wording.hidden(link.property.value, base):
+        if wording.hidden(link.property.value, base, reverse=True):
             continue
         if not incoming or incoming[-1]["property"]["iri"] != link.property.value:
             incoming.append({"property": namer.property(link.property.value, reverse=True), "items": [],

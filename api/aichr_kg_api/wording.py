@@ -61,7 +61,8 @@ RELATIONS = {
     DCT + "creator": ("Author", "Author of"),
     DCT + "spatial": ("Place", "Place of"),
     DCT + "type": ("Kind of document", "Kind of document"),
-    DCT + "source": ("Sources", "Source of"),
+    DCT + "source": ("Sources", "What this document states something about"),
+    DCT + "publisher": ("Publisher", "Published"),
     ELI + "number": ("Number", "Number"),
     ELI + "passed_by": ("Adopted by", "Adopted"),
     AK + "inEvent": ("Event", "Who took part (records)"),
@@ -96,6 +97,7 @@ RELATIONS = {
     AK + "followUpKind": ("Kind of follow-up", "Follow-ups of this kind"),
     AK + "addressedTo": ("Addressed to", "Addressed to it"),
     AK + "heardAt": ("Put forward at", "Put forward here"),
+    AK + "readingsOf": ("Readings of", "Curators' readings of it"),
 }
 
 # Restatements the build derives for other vocabularies, and bookkeeping a reader has no use for: left out
@@ -129,6 +131,10 @@ def heading(iri: str, base: str, reverse: bool = False) -> str | None:
     return pair[1 if reverse else 0] if pair else None
 
 
-def hidden(iri: str, base: str) -> bool:
+# hidden on the subject's page (it has a section of its own) but the list a reader wants on the object's page
+SHOWN_REVERSED = {DCT + "source"}
+
+
+def hidden(iri: str, base: str, reverse: bool = False) -> bool:
     key = "ontology#" + iri[len(base + "ontology#"):] if iri.startswith(base + "ontology#") else iri
-    return key in HIDDEN
+    return key in HIDDEN and not (reverse and key in SHOWN_REVERSED)

@@ -276,3 +276,11 @@ def test_acronyms_are_spelled_out_on_first_use(page):
     first = page.locator(".description abbr", has_text=re.compile(r"^CPR$"))
     expect(first).to_have_count(1)
     expect(first).to_have_attribute("title", "Committee of Permanent Representatives to ASEAN")
+
+
+def test_a_source_page_lists_what_the_document_states(page):
+    page.goto(TIP)
+    group = page.locator("h3.via", has_text="What this document states something about")
+    expect(group).to_be_visible()
+    assert "Create a regional referral mechanism" in page.locator("main").inner_text()
+    assert "readings of”" not in page.locator("main").inner_text()
