@@ -28,7 +28,7 @@ LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
 def limits(**changes) -> dict:
     # A memory ceiling well above what the cross product reaches in TIMEOUT seconds, so that the deadline stops it.
     return {"query_timeout": TIMEOUT, "query_workers": 2, "max_concurrent_queries": 3, "query_memory_limit": 8192,
-            **changes}
+            "queue_timeout": 1.0, **changes}
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,11 @@ def test_saturated_endpoint_answers_503_with_retry_after(limited):
     for thread in running:
         thread.join()
     statuses = sorted(t.response.text.split(":", 2)[1].strip() for t in running)
-    assert [t.response.status_code for t in running] == [504, 504, 504]
-    assert sum("no query worker became free" in t.response.text for t in running) == 1, statuses
+    # one runs into its deadline; the others wait for a worker no longer than queue_timeout (1 s), then 503
+    assert sorted(t.response.status_code for t in running) == [503, 503, 504], statuses
+    waited = [t for t in running if t.response.status_code == 503]
+    assert all("no query worker became free within 1 s" in t.response.text for t in waited), statuses
+    assert all(t.response.headers["retry-after"] == "1" and t.seconds < TIMEOUT for t in waited)
     full_pool(limited)  # the two stopped workers are replaced
     assert label_query(limited.url)[0].status_code == 200
 
@@ -177,3 +180,43 @@ def test_remote_outage_gives_502_then_recovers(remote, upstream):
     response, _ = label_query(remote.url)
     assert response.status_code == 200
     assert response.json()["results"]["bindings"][0]["label"]["value"].startswith("ASEAN Intergovernmental")
+
+
+# -- fair under load, over HTTP ------------------------------------------------------------------
+def test_a_client_that_hangs_up_frees_its_worker_at_once(limited):
+    """The runaway's worker is killed as soon as its client goes, not at the end of the 2 s deadline."""
+    import socket
+    from urllib.parse import urlencode
+
+    full_pool(limited)
+    pool = limited.app.state.runner
+    before = set(pool.idle_pids())
+    request = f"GET /sparql?{urlencode({'query': ENDLESS_COUNT})} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", limited.port)) as conn:
+        conn.sendall(request)
+        time.sleep(0.4)
+        busy = before - set(pool.idle_pids())
+    gone = time.monotonic()
+    assert len(busy) == 1
+    (pid,) = busy
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() - gone < 5:
+        time.sleep(0.02)
+    freed = time.monotonic() - gone
+    print(f"\nworker of a query whose client hung up stopped {freed * 1000:.0f} ms later (deadline {TIMEOUT:g} s)")
+    assert freed < 1.0
+    assert label_query(limited.url)[0].status_code == 200
+
+
+def test_one_client_beyond_its_share_gets_429(service_graph):
+    settings = Settings(**{**service_graph.settings.model_dump(), **limits(max_queries_per_client=1)})
+    state = GraphState(settings, service_graph.store, service_graph.catalogue)
+    with ServiceThread(create_app(settings, state=state)) as service:
+        slow = Timed(service.url, ENDLESS_COUNT)
+        slow.start()
+        time.sleep(0.3)
+        response, seconds = label_query(service.url)
+        slow.join()
+    assert response.status_code == 429 and seconds < 0.5, response.text
+    assert response.headers["retry-after"] == "1"
+    assert "as many queries running or waiting as one client may (1" in response.text
+    assert slow.response.status_code == 504
