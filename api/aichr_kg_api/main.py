@@ -11,7 +11,7 @@ from aichr_kg.settings import Settings
 from aichr_kg_api import respond, security
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
-from aichr_kg_api.routers import discovery, page, queries, resources, search, sparql
+from aichr_kg_api.routers import discovery, health, page, queries, resources, search, sparql
 from aichr_kg_api.state import GraphState
 from aichr_kg_api.templating import STATIC
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     security.install(app, settings)
     app.include_router(queries.router)
     app.include_router(sparql.router)
-    for router in (resources.router, search.router, discovery.router, page.router):
+    for router in (resources.router, search.router, discovery.router, page.router, health.router):
         app.include_router(router)
     app.add_exception_handler(404, respond.not_found_handler)  # unknown URIs: a page with a search form
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

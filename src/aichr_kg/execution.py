@@ -598,6 +598,13 @@ class WorkerPool:
         if self._owns_dump_dir and self.dump is not None:
             shutil.rmtree(self.dump.parent, ignore_errors=True)
 
+    def live_workers(self) -> int:
+        """Workers in service (idle or busy) whose process is alive (for /ready)."""
+        with self._cond:
+            busy_or_idle = self.size - len([lane for lane in self._missing if lane is not None])
+            dead_idle = sum(not w.alive() for w in self._idle)
+        return max(0, busy_or_idle - dead_idle)
+
     def lane_pids(self) -> list[int]:
         """Process ids of the idle lane workers (for tests)."""
         with self._cond:

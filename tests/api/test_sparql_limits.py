@@ -220,3 +220,25 @@ def test_one_client_beyond_its_share_gets_429(service_graph):
     assert response.headers["retry-after"] == "1"
     assert "as many queries running or waiting as one client may (1" in response.text
     assert slow.response.status_code == 504
+
+
+# -- health ---------------------------------------------------------------------------------------
+def test_health_and_ready_embedded(limited):
+    full_pool(limited)
+    assert httpx.get(f"{limited.url}/health").json() == {"status": "ok"}
+    ready = httpx.get(f"{limited.url}/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"status": "ready", "checks": {"store": "open", "workers": "2 alive"}}
+
+
+def test_ready_follows_the_upstream(remote, upstream):
+    assert httpx.get(f"{remote.url}/ready").json()["checks"]["upstream"] == "answers"
+    upstream.stop()
+    try:
+        down = httpx.get(f"{remote.url}/ready", timeout=10)
+        assert httpx.get(f"{remote.url}/health").status_code == 200  # alive, only not ready
+    finally:
+        upstream.start()
+    assert down.status_code == 503 and down.json()["status"] == "not ready"
+    assert "cannot be reached" in down.json()["checks"]["upstream"]
+    assert httpx.get(f"{remote.url}/ready", timeout=10).status_code == 200
