@@ -22,8 +22,18 @@ where the kernel does not allow it the pool refuses to start unless the operator
 A remote store runs its queries itself (its HTTP client carries the deadline: ``DirectRunner``),
 but the texts it gets are checked first by a pool of workers holding an empty store, which
 pyoxigraph must also be able to read.
-Either way at most ``max_concurrent_queries`` queries run or wait at once; more are refused
-(``Saturated``) rather than queued without bound.
+Either way at most ``max_concurrent_queries`` queries run or wait at once, and at most
+``max_queries_per_client`` from one client address; more are refused (``Saturated``, 503;
+``TooManyFromClient``, 429) rather than queued without bound.
+
+Fair under load: waiting queries queue in arrival order and a freed worker goes to the oldest one it may
+serve (no polling, so no newcomer overtakes); the wait is bounded by ``queue_timeout`` apart from the
+query's own deadline (``QueueTimeout``, 503). ``fast_lane_workers`` workers serve only texts that have not
+been slow, each for at most ``fast_lane_limit`` seconds (past that the job moves to the other workers and
+its text is remembered as slow), so cheap queries find a worker while runaways hold the rest. A query whose
+caller is cancelled (its HTTP client hung up) has its worker killed at once. A started spare
+(``spare_query_workers``) takes the place of a stopped worker at once while its successor starts, and an
+idle worker that died is noticed before it is handed a job.
 
 Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
