@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from aichr_kg import __version__
-from aichr_kg.execution import open_runner
+from aichr_kg.execution import QueryError, open_runner
 from aichr_kg.settings import Settings
 from aichr_kg_api import respond, security
 from aichr_kg_api.fastpath import SparqlFastPath
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.include_router(sparql.router)
     for router in (resources.router, search.router, discovery.router, page.router, health.router):
         app.include_router(router)
+    app.add_exception_handler(QueryError, lambda request, exc: sparql.query_error(exc))  # any route: 4xx/502/504
     app.add_exception_handler(404, respond.not_found_handler)  # unknown URIs: a page with a search form
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

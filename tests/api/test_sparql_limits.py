@@ -242,3 +242,41 @@ def test_ready_follows_the_upstream(remote, upstream):
     assert down.status_code == 503 and down.json()["status"] == "not ready"
     assert "cannot be reached" in down.json()["checks"]["upstream"]
     assert httpx.get(f"{remote.url}/ready", timeout=10).status_code == 200
+
+
+# Every route that needs the SPARQL server (the query page's list of questions and /search are served from what
+# the service holds itself, and keep answering 200).
+ROUTES = ["/doc/body/aichr", "/doc/body/aichr.ttl", "/id/body/aichr", "/queries/architecture", "/?q=architecture",
+          "/sparql?query=ASK%20%7B%7D"]
+
+
+def test_every_route_answers_502_while_the_upstream_is_down_then_recovers(remote, upstream):
+    upstream.stop()
+    try:
+        down = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ROUTES}
+        down_too = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ("/", "/search?q=ASEAN")}
+    finally:
+        upstream.start()
+    for route, response in down.items():
+        assert response.status_code == 502, (route, response.status_code, response.text[:300])
+        assert "cannot be reached" in response.text, route
+    for route in ("/", "/search?q=ASEAN"):
+        assert down_too[route].status_code == 200, route
+    started = time.monotonic()
+    for route in ROUTES:
+        assert httpx.get(f"{remote.url}{route}", timeout=30).status_code in (200, 303), route
+    print(f"\nremote mode: every route answers again {time.monotonic() - started:.2f} s after the upstream is back")
+
+
+def test_every_route_answers_504_while_the_upstream_hangs(remote, upstream):
+    import signal
+
+    os.kill(upstream.process.pid, signal.SIGSTOP)
+    try:
+        hung = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ROUTES}
+    finally:
+        os.kill(upstream.process.pid, signal.SIGCONT)
+    for route, response in hung.items():
+        assert response.status_code == 504, (route, response.status_code, response.text[:300])
+    for route in ROUTES:
+        assert httpx.get(f"{remote.url}{route}", timeout=30).status_code in (200, 303), route

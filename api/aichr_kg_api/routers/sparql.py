@@ -99,7 +99,7 @@ async def _answer(request: Request, body: bytes) -> Response:
     except NoFormat as exc:  # known once the worker has read the query's form
         return error_response(406, f"{graph_problem if graph is None else results_problem} ({exc})")
     except QueryError as exc:
-        return _error(exc)
+        return query_error(exc)
     chosen = graph if answer.kind == "graph" else results
     return Response(answer.body, media_type=_with_charset(chosen.media_type), headers={"Vary": "Accept"})
 
@@ -161,7 +161,9 @@ def _writer(fmt: Format) -> str:
     return fmt.writer.media_type.split(";")[0]
 
 
-def _error(exc: QueryError) -> Response:
+def query_error(exc: QueryError) -> Response:
+    """The response for a query that could not be answered, on any route (registered as the app's handler, so
+    that an upstream outage under /doc, /id or /queries is a 502/504 with its sentence, not a 500)."""
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Saturated) else None
     return error_response(status, str(exc), headers)
@@ -183,7 +185,7 @@ async def _service_description(request: Request, state: GraphState, accept: str 
     try:
         body = await run_in_threadpool(_describe, state, endpoint, fmt)
     except QueryError as exc:
-        return _error(exc)
+        return query_error(exc)
     return Response(body, media_type=_with_charset(fmt.media_type), headers={"Vary": "Accept"})
 
 
