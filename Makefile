@@ -2,8 +2,8 @@
 #   make run    set up .venv if needed, build and validate the graph, serve it on http://127.0.0.1:8000
 #   make test   set up .venv if needed, run the whole test suite
 #   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
-#    make test also installs Debian's chromium (end-to-end tests) and raptor2-utils (rapper, a linked-data client)
-#    when they are missing)
+#    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client)
+#    and nginx (the reverse proxy of the sub-path tests) when they are missing)
 #   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph and
 #               rdflib-endpoint; tables on stdout, JSON in bench/results/ (BENCH_SCALES, BENCH_SECONDS to change)
 PYTHON ?= python3
@@ -18,8 +18,10 @@ ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 RAPPER    := /usr/bin/rapper
+NGINX     := /usr/sbin/nginx
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+NGINX_APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get
 
 .PHONY: run test build validate bench clean assets
 
@@ -51,10 +53,15 @@ $(CHROMIUM):
 $(RAPPER):
 	$(APT) install -y -qq raptor2-utils || { $(APT) update -qq && $(APT) install -y -qq raptor2-utils; }
 
+# nginx: the reverse proxy the sub-path tests put in front of the service (they start it on a free port;
+# RUNLEVEL=1 keeps the package from starting a system nginx of its own)
+$(NGINX):
+	$(NGINX_APT) install -y -qq nginx-light || { $(APT) update -qq && $(NGINX_APT) install -y -qq nginx-light; }
+
 run: build assets
 	$(VENV)/bin/aichr-kg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) assets $(CHROMIUM) $(RAPPER)
+test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(NGINX)
 	$(PY) -m pytest
 
 bench: $(STAMP)

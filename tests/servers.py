@@ -95,6 +95,56 @@ class OxigraphServer:
         self.stop()
 
 
+class NginxServer:
+    """Debian's nginx (``make test`` installs it) as a reverse proxy on a free port, from a config in a temp
+    folder: ``location PREFIX/`` passes to ``upstream`` with the prefix stripped, as a sub-path deployment does."""
+
+    BINARY = Path("/usr/sbin/nginx")
+
+    def __init__(self, folder: Path, upstream: str, prefix: str):
+        self.folder, self.port = folder, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
+                                                                                  "uwsgi", "scgi"))
+        (folder / "nginx.conf").write_text(f"""
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temps}
+    server {{
+        listen 127.0.0.1:{self.port};
+        location {prefix}/ {{
+            proxy_pass {upstream}/;
+            proxy_set_header Host $http_host;
+            proxy_redirect off;
+        }}
+    }}
+}}
+""")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "NginxServer":
+        self.process = subprocess.Popen([str(self.BINARY), "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"),
+                                         "-e", str(self.folder / "error.log")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_until_up(self.url + "/", timeout=20)
+        except TimeoutError:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # the master stops its worker
+            self.process.wait(10)
+        self.process = None
+
+
 class Listener:
     """A TCP socket on a free loopback port that records every connection made to it (and answers none).
 

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
                                    "disk, one copy shared by every process.")
     extra_graph_base: str | None = Field(
         None, description="Named graph of a triples-only extra file: this IRI + the file name; unset: the file's file: URI.")
+    root_path: str = Field("", description="Path prefix the service is reached under behind a reverse proxy "
+                           "(/kg): every link, redirect, asset and API-doc URL carries it; empty: served at /.")
+    cache_max_age: int = Field(3600, ge=0, description="Seconds HTTP caches may keep an answer (Cache-Control max-age); "
+                               "answers carry an ETag of the build, so a client can ask again cheaply (304).")
+    compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
+                                    "(brotli or gzip) to clients that accept it.")
     content_security_policy: str = Field(
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -96,6 +102,14 @@ class Settings(BaseSettings):
     def _base_ends_with_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")) or not value.endswith("/"):
             raise ValueError("base must be an http(s) URI ending in '/'")
+        return value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.rstrip("/")
+        if value and (not value.startswith("/") or any(c in value for c in "?#\"\' <>")):
+            raise ValueError("root_path must be a path starting with '/' (like /kg), without ?, # or quotes")
         return value
 
     @field_validator("endpoint", "update_endpoint")

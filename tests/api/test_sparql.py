@@ -122,7 +122,29 @@ def test_accept_q_values_decide(http):
 def test_no_acceptable_format(http):
     error(query(http, LABEL_QUERY, "text/turtle"), 406, "offered", "application/sparql-results+json", "SELECT")
     error(query(http, DESCRIBE_AICHR, "text/csv"), 406, "text/turtle", "CONSTRUCT")
-    error(query(http, LABEL_QUERY, format="yaml"), 406, "format 'yaml' is not offered")
+
+
+def test_a_format_parameter_is_a_preference_not_a_veto(http):
+    """A ``format`` naming nothing offered for the query form gives way to Accept, then to the form's default."""
+    assert media_type(query(http, LABEL_QUERY, "text/csv", format="yaml")) == "text/csv"
+    assert media_type(query(http, LABEL_QUERY, format="yaml")) == "application/sparql-results+json"
+    assert media_type(query(http, LABEL_QUERY, "text/turtle", format="turtle")) == "application/sparql-results+json"
+    assert media_type(query(http, DESCRIBE_AICHR, "application/rdf+xml", format="xml")) == "application/rdf+xml"
+    assert media_type(query(http, DESCRIBE_AICHR, "application/ld+json", format="csv")) == "application/ld+json"
+    # SPARQLWrapper's JSON-LD: format repeated, the second a list of media types; output and results too
+    response = http.get("/sparql", params=[("query", DESCRIBE_AICHR), ("format", "json-ld"),
+                                           ("format", "application/ld+json,application/x-json+ld"), ("output", "json-ld")])
+    assert media_type(response) == "application/ld+json"
+
+
+@pytest.mark.parametrize("text, accept, answered", [
+    (LABEL_QUERY, "application/xml", "application/sparql-results+xml"),
+    (DESCRIBE_AICHR, "text/n3", "text/turtle"), (DESCRIBE_AICHR, "application/x-turtle", "text/turtle"),
+    (DESCRIBE_AICHR, "application/json", "application/ld+json"),
+])
+def test_legacy_media_types_are_understood(http, text, accept, answered):
+    response = query(http, text, accept)
+    assert response.status_code == 200 and media_type(response) == answered
 
 
 # -- the protocol's three ways in -------------------------------------------------------------------

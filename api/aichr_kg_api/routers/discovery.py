@@ -83,5 +83,4 @@ async def download(filename: str, request: Request, graph: StateDep, linked: Lin
         known = ", ".join(f"{DUMP_NAME}.{s}" for s in DUMP_MEDIA_TYPES)
         return not_found(request, linked.templates, f"There is no dump named {filename}; the dumps are {known}.")
     path = await run_in_threadpool(linked.dumps.path, suffix, graph.store, graph.catalogue)
-    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
-                        headers={"Cache-Control": "public, max-age=3600"})
+    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename)  # validators: conventions

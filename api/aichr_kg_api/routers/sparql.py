@@ -27,7 +27,7 @@ from aichr_kg_api.security import error_response
 from aichr_kg_api.state import GraphState
 
 router = APIRouter(tags=["SPARQL"])
-OTHER_METHODS = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+OTHER_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]  # HEAD is GET without the body (conventions)
 INLINE_CHECK = 4000  # characters of query text read on the event loop itself
 
 SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
@@ -83,7 +83,7 @@ async def _answer(request: Request, body: bytes) -> Response:
         return error_response(exc.status, exc.message)
     accept = request.headers.get("accept")
     if asked.query is None:
-        return await _service_description(request, state, accept, asked.format)
+        return await _service_description(request, state, accept, asked.prefer)
     # Screening a short query takes microseconds; a long one takes a thread.
     if len(asked.query) <= INLINE_CHECK:
         planned = _plan(state, asked, accept)
@@ -136,7 +136,7 @@ def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
         querycheck.screen(asked.query, state.settings.max_query_nesting)
     except querycheck.QueryUnreadable as exc:
         return error_response(400, str(exc))
-    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.format)
+    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.prefer)
     if results is None and graph is None:
         return error_response(406, results_problem)
     job = QueryJob(asked.query, protocol_dataset(asked.default_graphs, asked.named_graphs),
@@ -145,12 +145,12 @@ def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
 
 
 @lru_cache(maxsize=256)
-def _formats(accept: str | None, override: str | None) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
+def _formats(accept: str | None, override: tuple[str, ...]) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
     """The results format and the graph format for an Accept header (clients repeat theirs: remembered)."""
     return _pick(RESULT_FORMATS, accept, override), _pick(RDF_FORMATS, accept, override)
 
 
-def _pick(offers: list[Format], accept: str | None, override: str | None) -> tuple[Format | None, str]:
+def _pick(offers: list[Format], accept: str | None, override: tuple[str, ...]) -> tuple[Format | None, str]:
     try:
         return choose(offers, accept, override), ""
     except NotAcceptable as exc:
@@ -173,7 +173,7 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-async def _service_description(request: Request, state: GraphState, accept: str | None, override: str | None) -> Response:
+async def _service_description(request: Request, state: GraphState, accept: str | None, override: tuple[str, ...]) -> Response:
     try:
         fmt = choose(SD_FORMATS, accept, override)
     except NotAcceptable as exc:
