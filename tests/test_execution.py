@@ -31,7 +31,7 @@ def pool(store):
 
 def wait_full(pool) -> None:
     deadline = time.monotonic() + 10
-    while len(pool.idle_pids()) < pool.size and time.monotonic() < deadline:
+    while (len(pool.idle_pids()) < pool.size or not pool.settled()) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

@@ -608,6 +608,11 @@ class WorkerPool:
         if self._owns_dump_dir and self.dump is not None:
             shutil.rmtree(self.dump.parent, ignore_errors=True)
 
+    def settled(self) -> bool:
+        """No worker is being started (every slot and spare is filled): for tests that time a query."""
+        with self._cond:
+            return not self._missing and not any(t.is_alive() for t in self._restarting)
+
     def live_workers(self) -> int:
         """Workers in service (idle or busy) whose process is alive (for /ready)."""
         with self._cond:

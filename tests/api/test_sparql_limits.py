@@ -65,7 +65,7 @@ def full_pool(service) -> None:
     """Wait until every worker is up again (stopped ones are replaced in the background)."""
     pool = service.app.state.runner
     deadline = time.monotonic() + 10
-    while len(pool.idle_pids()) < pool.size and time.monotonic() < deadline:
+    while (len(pool.idle_pids()) < pool.size or not pool.settled()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(pool.idle_pids()) == pool.size
 
