@@ -52,3 +52,12 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 def app_from_env() -> FastAPI:
     """Entry point for uvicorn's ``--factory`` (settings from AICHR_KG_* variables)."""
     return create_app(Settings())
+
+
+def server_limits(settings: Settings) -> dict:
+    """uvicorn's own limits, from the settings (SECURITY.md): forwarded headers believed only from the proxies
+    named, a cap on a request's header block, idle keep-alive connections closed after a few seconds."""
+    return {"proxy_headers": bool(settings.trusted_proxies),
+            "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
+            "h11_max_incomplete_event_size": settings.max_header_size,
+            "timeout_keep_alive": settings.keep_alive_timeout}

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     spare_query_workers: int = Field(
         1, ge=0, le=8, description="Worker processes kept started beside query_workers, each taking at once the place "
                                    "of one that was stopped (a runaway query, a dead worker) while its successor starts.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are "
+                                          "believed (the client address the per-client limit counts); empty: none.")
+    max_header_size: int = Field(16_384, ge=1024, description="Largest request line plus headers, in bytes; a longer "
+                                 "one is refused by the server (send a long query by POST).")
+    keep_alive_timeout: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
     query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
                                     "the graph its worker holds before it is stopped.")
