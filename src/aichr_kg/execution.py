@@ -642,17 +642,18 @@ class WorkerPool:
         with self._cond:
             if self._closed:
                 raise WorkerFailed("the query service is shutting down")
-            worker = self._pick_idle(slow, prefer_lane=False)
+            worker = self._pick_idle(slow)
             if worker is not None:
                 return worker, None
             waiter = _Waiter(job.query)
             self._waiters.append(waiter)
             return None, waiter
 
-    def _pick_idle(self, slow: bool, prefer_lane: bool) -> "_Worker | None":
-        """An idle worker that may run a job (slow: not a lane worker); dead ones are dropped and replaced."""
+    def _pick_idle(self, slow: bool) -> "_Worker | None":
+        """An idle worker that may run a job, the others before the lane's (slow: never the lane's); dead ones are
+        dropped and replaced."""
         while True:
-            usable = [w for w in sorted(self._idle, key=lambda w: w.lane != prefer_lane) if not (slow and w.lane)]
+            usable = [w for w in sorted(self._idle, key=lambda w: w.lane) if not (slow and w.lane)]
             if not usable:
                 return None
             worker = usable[0]
@@ -707,9 +708,7 @@ class WorkerPool:
                             worker = waiter.worker
                         else:
                             raise self._queue_timeout()
-                started = time.monotonic()
-                deadline = deadline or started + self.timeout  # the deadline runs from the first worker on
-                limit = min(deadline, started + self.lane_limit) if worker.lane else deadline
+                started, deadline, limit = self._times(worker, deadline)
                 try:
                     worker.conn.send(job)
                     answered = worker.conn.poll(max(0.0, limit - time.monotonic()))
@@ -719,13 +718,9 @@ class WorkerPool:
                     error = self._death(worker)
                     self._replace(worker)
                     raise error from None
-                if not answered:
-                    if self._moved_off_lane(worker, job, limit < deadline):
-                        continue
-                    raise self._timeout()
-                if time.monotonic() - started > self.lane_limit:
-                    self._remember_slow(job.query)
-                return self._settle(worker, status, payload)
+                if answered:
+                    return self._answered(worker, job, started, status, payload)
+                self._overran(worker, job, limit < deadline)  # raises, unless it overran the fast lane only
 
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         """As ``run``, but the event loop itself waits on the worker's socket (no thread per query); cancelled
@@ -739,9 +734,7 @@ class WorkerPool:
                     worker = await waiter.wait_async(loop, self.queue_timeout, self)
                     if worker is None:
                         raise self._queue_timeout()
-                started = time.monotonic()
-                deadline = deadline or started + self.timeout  # the deadline runs from the first worker on
-                limit = min(deadline, started + self.lane_limit) if worker.lane else deadline
+                started, deadline, limit = self._times(worker, deadline)
                 try:
                     worker.conn.send(job)
                     answered = await self._readable(loop, worker, limit)
@@ -757,19 +750,27 @@ class WorkerPool:
                 except BaseException:  # cancelled mid-query: the worker's state is unknown, start afresh
                     self._replace(worker)
                     raise
-                if not answered:
-                    if self._moved_off_lane(worker, job, limit < deadline):
-                        continue
-                    raise self._timeout()
-                if time.monotonic() - started > self.lane_limit:
-                    self._remember_slow(job.query)
-                return self._settle(worker, status, payload)
+                if answered:
+                    return self._answered(worker, job, started, status, payload)
+                self._overran(worker, job, limit < deadline)  # raises, unless it overran the fast lane only
 
-    def _moved_off_lane(self, worker: _Worker, job: QueryJob, lane_expired: bool) -> bool:
-        """A job that overran: its worker is replaced; True if it only overran the lane and should queue again."""
+    def _times(self, worker: _Worker, deadline: float | None) -> tuple[float, float, float]:
+        """Now, the job's deadline (from its first worker on) and when to stop waiting on this worker."""
+        started = time.monotonic()
+        deadline = deadline or started + self.timeout
+        return started, deadline, min(deadline, started + self.lane_limit) if worker.lane else deadline
+
+    def _answered(self, worker: _Worker, job: QueryJob, started: float, status: str, payload):
+        if time.monotonic() - started > self.lane_limit:
+            self._remember_slow(job.query)
+        return self._settle(worker, status, payload)
+
+    def _overran(self, worker: _Worker, job: QueryJob, lane_only: bool) -> None:
+        """A job that overran: its worker is replaced; past its deadline it raises, past the lane's it queues again."""
         self._remember_slow(job.query)  # first: the worker's replacement must not be handed the same text
         self._replace(worker)
-        return lane_expired
+        if not lane_only:
+            raise self._timeout()
 
     @staticmethod
     async def _readable(loop: asyncio.AbstractEventLoop, worker: _Worker, deadline: float) -> bool:
