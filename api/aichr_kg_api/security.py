@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aichr_kg.settings import Settings
+from aichr_kg_api.respond import not_found_handler
 
 log = logging.getLogger("aichr_kg_api")
 
@@ -64,8 +65,9 @@ class PathCheck:
             odd = next((c for c in scope["path"] if c in _NOT_IN_IRIS), None)
             if odd is not None:
                 shown = repr(odd) if odd.isprintable() else f"U+{ord(odd):04X}"
-                response = error_response(404, f"nothing is served at this path: it holds {shown}, a character "
-                                               "no IRI here has (percent-encoded or not)")
+                detail = (f"Nothing is published at {scope['path']}: it holds {shown}, a character no IRI here has "
+                          "(percent-encoded or not).")
+                response = await not_found_handler(Request(scope, receive), StarletteHTTPException(404, detail))
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
