@@ -1,6 +1,7 @@
 """The worker pool: answers in full or raises; stops runaway queries by deadline or memory; keeps its size."""
 
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -30,7 +31,7 @@ def pool(store):
 
 def wait_full(pool) -> None:
     deadline = time.monotonic() + 10
-    while len(pool.idle_pids()) < pool.size and time.monotonic() < deadline:
+    while (len(pool.idle_pids()) < pool.size or not pool.settled()) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
@@ -197,3 +198,184 @@ def test_answer_over_the_limit_is_stopped_in_the_worker(store):
         assert b"ASEAN" in pool.run(QueryJob(LABEL)).body  # the worker goes on
     finally:
         pool.close()
+
+
+# -- fair under load ----------------------------------------------------------------------------
+ENDLESS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def in_a_loop(coroutine):
+    """Run ``coroutine`` on an event loop of its own (whatever loop this thread may already run)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture()
+def small_pool(store):
+    """One worker (so no fast lane), a short deadline and a shorter wait for a worker."""
+    runner = open_runner(Settings(query_timeout=2, queue_timeout=0.8, query_workers=1, query_memory_limit=400), store)
+    yield runner
+    runner.close()
+
+
+def test_waiting_queries_get_workers_in_arrival_order(store):
+    import asyncio
+
+    small_pool = open_runner(Settings(query_timeout=1, queue_timeout=10, query_workers=1), store)
+
+    async def scenario():
+        order = []
+
+        async def label(n):
+            await small_pool.run_async(QueryJob(LABEL + f" # {n}"))
+            order.append(n)
+
+        slow = asyncio.ensure_future(small_pool.run_async(QueryJob(ENDLESS_COUNT)))
+        await asyncio.sleep(0.05)
+        waiting = []
+        for n in range(6):
+            waiting.append(asyncio.ensure_future(label(n)))
+            await asyncio.sleep(0.03)
+        await asyncio.gather(slow, *waiting, return_exceptions=True)
+        return order
+
+    try:
+        assert in_a_loop(scenario()) == list(range(6))
+    finally:
+        small_pool.close()
+
+
+def test_wait_for_a_worker_is_bounded_apart_from_the_deadline(small_pool):
+    import asyncio
+
+    from aichr_kg.execution import QueueTimeout
+
+    async def scenario():
+        runaway = asyncio.ensure_future(small_pool.run_async(QueryJob(ENDLESS_COUNT)))
+        await asyncio.sleep(0.1)
+        started = time.monotonic()
+        with pytest.raises(QueueTimeout, match=r"no query worker became free within 0.8 s") as caught:
+            await small_pool.run_async(QueryJob(LABEL))
+        waited = time.monotonic() - started
+        with pytest.raises(QueryTimeout):
+            await runaway
+        return waited, caught.value.retry_after
+
+    waited, retry_after = in_a_loop(scenario())
+    assert 0.7 < waited < 1.5 and retry_after >= 1
+
+
+def test_a_cancelled_query_frees_its_worker_at_once(small_pool):
+    import asyncio
+
+    wait_full(small_pool)
+    (pid,) = small_pool.idle_pids()
+
+    async def scenario():
+        runaway = asyncio.ensure_future(small_pool.run_async(QueryJob(ENDLESS_COUNT)))
+        await asyncio.sleep(0.2)
+        runaway.cancel()  # what the service does when the client hangs up
+        started = time.monotonic()
+        answer = await small_pool.run_async(QueryJob(LABEL))
+        return answer, time.monotonic() - started
+
+    answer, seconds = in_a_loop(scenario())
+    assert b"ASEAN" in answer.body and seconds < 1.9  # not after the runaway's 2 s deadline
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+
+
+def test_one_client_may_have_only_so_many_queries():
+    from aichr_kg.execution import TooManyFromClient
+
+    admission = Admission(10, 2, per_client=2)
+    with admission("192.0.2.1"), admission("192.0.2.1"):
+        with pytest.raises(TooManyFromClient, match=r"as one client may \(2,") as caught:
+            with admission("192.0.2.1"):
+                pass
+        assert caught.value.retry_after == 2
+        with admission("192.0.2.2"):  # another client is not held back
+            pass
+    with admission("192.0.2.1"), admission("192.0.2.1"):  # the count goes down again
+        pass
+
+
+def test_simple_queries_stay_fast_while_eight_runaways_run(store):
+    """The fairness target: with 8 clients resending runaway queries, a simple ASK keeps a p99 under 1 s."""
+    import asyncio
+
+    pool = open_runner(Settings(query_timeout=3, queue_timeout=1, query_workers=3, query_memory_limit=400,
+                                max_concurrent_queries=64), store)
+
+    async def scenario():
+        stop = time.monotonic() + 5
+        outcomes = []
+
+        async def runaway(n):
+            while time.monotonic() < stop:
+                try:
+                    await pool.run_async(QueryJob(ENDLESS_COUNT), client=f"192.0.2.{n}")
+                except (QueryTimeout, Saturated) as exc:
+                    outcomes.append(type(exc).__name__)
+
+        async def asks():
+            seconds = []
+            await asyncio.sleep(0.3)  # the runaways hold the workers
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                answer = await pool.run_async(QueryJob("ASK { ?s ?p ?o }"), client="198.51.100.7")
+                seconds.append(time.perf_counter() - started)
+                assert answer.body.startswith(b'{"head"') and b"true" in answer.body
+                await asyncio.sleep(0.01)
+            return seconds
+
+        results = await asyncio.gather(asks(), *(runaway(n) for n in range(8)))
+        return results[0], outcomes
+
+    try:
+        seconds, outcomes = in_a_loop(scenario())
+    finally:
+        pool.close()
+    seconds.sort()
+    p99 = seconds[min(len(seconds) - 1, int(len(seconds) * 0.99))]
+    print(f"\n{len(seconds)} ASKs beside 8 runaway clients: p50 {seconds[len(seconds) // 2] * 1000:.1f} ms, "
+          f"p99 {p99 * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms; runaways: "
+          f"{outcomes.count('QueryTimeout')} stopped, {len(outcomes) - outcomes.count('QueryTimeout')} refused")
+    assert len(seconds) >= 50 and p99 < 1.0
+    assert "QueryTimeout" in outcomes  # the runaways did run
+
+
+# -- dead workers -------------------------------------------------------------------------------
+def test_a_worker_that_died_idle_is_not_given_a_job(small_pool):
+    import signal as signals
+
+    wait_full(small_pool)
+    (pid,) = small_pool.idle_pids()
+    os.kill(pid, signals.SIGKILL)
+    time.sleep(0.3)
+    assert b"ASEAN" in small_pool.run(QueryJob(LABEL)).body  # on its successor
+    assert pid not in small_pool.idle_pids()
+
+
+def test_a_killed_worker_is_reported_as_killed_not_as_out_of_memory(small_pool):
+    import signal as signals
+
+    from aichr_kg.execution import WorkerFailed
+
+    wait_full(small_pool)
+    (pid,) = small_pool.idle_pids()
+    threading.Timer(0.3, os.kill, (pid, signals.SIGKILL)).start()
+    with pytest.raises(WorkerFailed, match=r"killed by signal 9, SIGKILL") as caught:
+        small_pool.run(QueryJob(ENDLESS_COUNT))
+    assert "memory" not in str(caught.value).split("(")[0]
+
+
+def test_server_limits_come_from_the_settings():
+    from aichr_kg_api.main import server_limits
+
+    assert server_limits(Settings()) == {"proxy_headers": False, "forwarded_allow_ips": None,
+                                         "h11_max_incomplete_event_size": 16_384, "timeout_keep_alive": 5.0}
+    proxied = server_limits(Settings(trusted_proxies=["10.0.0.2", "10.0.0.3"]))
+    assert proxied["proxy_headers"] and proxied["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"

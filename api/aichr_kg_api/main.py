@@ -6,13 +6,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from aichr_kg import __version__
-from aichr_kg.execution import open_runner
+from aichr_kg.execution import QueryError, open_runner
 from aichr_kg.settings import Settings
 from aichr_kg_api import openapi, respond, security
 from aichr_kg_api.conventions import HttpConventions, Validators
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
-from aichr_kg_api.routers import apidocs, discovery, page, queries, resources, search, sparql
+from aichr_kg_api.routers import apidocs, discovery, health, page, queries, resources, search, sparql
 from aichr_kg_api.state import GraphState
 from aichr_kg_api.templating import STATIC
 
@@ -39,8 +39,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     security.install(app, settings)
     app.include_router(queries.router)
     app.include_router(sparql.router)
-    for router in (resources.router, search.router, discovery.router, apidocs.router, page.router):
+    for router in (resources.router, search.router, discovery.router, apidocs.router, page.router, health.router):
         app.include_router(router)
+    app.add_exception_handler(QueryError, lambda request, exc: sparql.query_error(exc))  # any route: 4xx/502/504
     app.add_exception_handler(404, respond.not_found_handler)  # unknown URIs: a page with a search form
     app.mount("/static/apidocs", StaticFiles(directory=apidocs.VIEWERS), name="apidocs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -51,3 +52,12 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 def app_from_env() -> FastAPI:
     """Entry point for uvicorn's ``--factory`` (settings from AICHR_KG_* variables)."""
     return create_app(Settings())
+
+
+def server_limits(settings: Settings) -> dict:
+    """uvicorn's own limits, from the settings (SECURITY.md): forwarded headers believed only from the proxies
+    named, a cap on a request's header block, idle keep-alive connections closed after a few seconds."""
+    return {"proxy_headers": bool(settings.trusted_proxies),
+            "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
+            "h11_max_incomplete_event_size": settings.max_header_size,
+            "timeout_keep_alive": settings.keep_alive_timeout}

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aichr_kg.settings import Settings
+from aichr_kg_api.respond import not_found_handler
 
 log = logging.getLogger("aichr_kg_api")
 
@@ -47,6 +48,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# Characters no IRI may hold (RFC 3987: space, controls, and < > " { } | \ ^ `): every path here names an IRI (an
+# entity, a graph, an ontology or shapes version, a canned question), so a path holding one names nothing served.
+_NOT_IN_IRIS = frozenset(' <>"{}|\\^`') | frozenset(map(chr, range(0x20))) | {chr(0x7F)}
+
+
+class PathCheck:
+    """Answers 404 for a path that, decoded, holds a character no IRI may hold, before any route builds an IRI of it
+    (which would fail with a 500)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            odd = next((c for c in scope["path"] if c in _NOT_IN_IRIS), None)
+            if odd is not None:
+                shown = repr(odd) if odd.isprintable() else f"U+{ord(odd):04X}"
+                detail = (f"Nothing is published at {scope['path']}: it holds {shown}, a character no IRI here has "
+                          "(percent-encoded or not).")
+                response = await not_found_handler(Request(scope, receive), StarletteHTTPException(404, detail))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "GET")
@@ -62,6 +88,7 @@ async def unexpected(request: Request, exc: Exception):
 
 
 def install(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(PathCheck)
     app.add_middleware(SecurityHeaders, csp=settings.content_security_policy)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "HEAD"], allow_headers=["*"],

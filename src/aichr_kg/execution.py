@@ -22,8 +22,18 @@ where the kernel does not allow it the pool refuses to start unless the operator
 A remote store runs its queries itself (its HTTP client carries the deadline: ``DirectRunner``),
 but the texts it gets are checked first by a pool of workers holding an empty store, which
 pyoxigraph must also be able to read.
-Either way at most ``max_concurrent_queries`` queries run or wait at once; more are refused
-(``Saturated``) rather than queued without bound.
+Either way at most ``max_concurrent_queries`` queries run or wait at once, and at most
+``max_queries_per_client`` from one client address; more are refused (``Saturated``, 503;
+``TooManyFromClient``, 429) rather than queued without bound.
+
+Fair under load: waiting queries queue in arrival order and a freed worker goes to the oldest one it may
+serve (no polling, so no newcomer overtakes); the wait is bounded by ``queue_timeout`` apart from the
+query's own deadline (``QueueTimeout``, 503). ``fast_lane_workers`` workers serve only texts that have not
+been slow, each for at most ``fast_lane_limit`` seconds (past that the job moves to the other workers and
+its text is remembered as slow), so cheap queries find a worker while runaways hold the rest. A query whose
+caller is cancelled (its HTTP client hung up) has its worker killed at once. A started spare
+(``spare_query_workers``) takes the place of a stopped worker at once while its successor starts, and an
+idle worker that died is noticed before it is handed a job.
 
 Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
@@ -46,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -111,6 +122,14 @@ class Saturated(QueryError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class QueueTimeout(Saturated):
+    """No worker became free within ``queue_timeout`` (bounded apart from the query's own deadline): 503."""
+
+
+class TooManyFromClient(Saturated):
+    """This client already has ``max_queries_per_client`` queries running or waiting: 429."""
 
 
 class WorkerFailed(QueryError):
@@ -190,9 +209,9 @@ def evaluation_message(exc: BaseException) -> str:
 
 # -- runners ------------------------------------------------------------------------------------
 class Runner(Protocol):
-    def run(self, job: QueryJob) -> Serialized: ...
+    def run(self, job: QueryJob, client: str | None = None) -> Serialized: ...
 
-    async def run_async(self, job: QueryJob) -> Serialized:
+    async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         """``run`` for an event loop: waits without holding a thread."""
         ...
 
@@ -200,19 +219,63 @@ class Runner(Protocol):
 
 
 class Admission:
-    """At most ``limit`` queries running or waiting for a worker; the next one is refused at once."""
+    """At most ``limit`` queries running or waiting for a worker, and at most ``per_client`` of them from one client
+    address; the next one is refused at once (``Saturated``: 503; ``TooManyFromClient``: 429)."""
 
-    def __init__(self, limit: int, retry_after: int):
+    def __init__(self, limit: int, retry_after: int, per_client: int | None = None):
         self._slots = threading.BoundedSemaphore(limit)
-        self.limit, self.retry_after = limit, retry_after
+        self.limit, self.retry_after, self.per_client = limit, retry_after, per_client
+        self._lock = threading.Lock()
+        self._by_client: dict[str, int] = {}
+
+    def __call__(self, client: str | None) -> "_Admitted":
+        return _Admitted(self, client)
 
     def __enter__(self) -> None:
+        self._enter(None)
+
+    def __exit__(self, *exc) -> None:
+        self._exit(None)
+
+    def _enter(self, client: str | None) -> None:
+        if client is not None and self.per_client is not None:
+            with self._lock:
+                running = self._by_client.get(client, 0)
+                if running >= self.per_client:
+                    raise TooManyFromClient(f"this client already has as many queries running or waiting as one "
+                                            f"client may ({running}, setting max_queries_per_client); wait for "
+                                            f"them, or try again in {self.retry_after} s", self.retry_after)
+                self._by_client[client] = running + 1
         if not self._slots.acquire(blocking=False):
+            self._leave_client(client)
             raise Saturated(f"the endpoint is busy ({self.limit} queries running); try again in "
                             f"{self.retry_after} s", self.retry_after)
 
-    def __exit__(self, *exc) -> None:
+    def _exit(self, client: str | None) -> None:
         self._slots.release()
+        self._leave_client(client)
+
+    def _leave_client(self, client: str | None) -> None:
+        if client is None or self.per_client is None:
+            return
+        with self._lock:
+            left = self._by_client.get(client, 1) - 1
+            if left > 0:
+                self._by_client[client] = left
+            else:
+                self._by_client.pop(client, None)
+
+
+@dataclass
+class _Admitted:
+    admission: Admission
+    client: str | None
+
+    def __enter__(self) -> None:
+        self.admission._enter(self.client)
+
+    def __exit__(self, *exc) -> None:
+        self.admission._exit(self.client)
 
 
 def _retry_after(timeout: float) -> int:
@@ -227,11 +290,11 @@ class DirectRunner:
         self.store, self.checker = store, checker
         self.admission = Admission(max_concurrent, _retry_after(timeout))
 
-    def run(self, job: QueryJob) -> Serialized:
-        return self._send(self._checked(job, self.checker.run(job)))
+    def run(self, job: QueryJob, client: str | None = None) -> Serialized:
+        return self._send(self._checked(job, self.checker.run(job, client)))
 
-    async def run_async(self, job: QueryJob) -> Serialized:
-        checked = await self.checker.run_async(job)
+    async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
+        checked = await self.checker.run_async(job, client)
         return await asyncio.to_thread(self._send, self._checked(job, checked))
 
     @staticmethod
@@ -370,6 +433,7 @@ class _Worker:
     conn: Connection
     peek: socket.socket  # a second handle on the same socket, to read a message's size before the message
     isolated: bool = False
+    lane: bool = False  # kept for texts that have not been slow (see WorkerPool._acquire)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -393,23 +457,31 @@ class WorkerPool:
 
     def __init__(self, dump: Path | None, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
                  owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
-                 allow_network: bool = False):
+                 allow_network: bool = False, queue_timeout: float | None = None, lane_workers: int = 1,
+                 lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1):
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
         self.answer_limit_mb = answer_limit_mb
-        self.admission = Admission(max_concurrent, _retry_after(timeout))
+        self.admission = Admission(max_concurrent, _retry_after(timeout), max_per_client)
+        self.queue_timeout = timeout if queue_timeout is None else queue_timeout
+        self.lanes = min(lane_workers, size - 1)  # never every worker: a slow text must still find one
+        self.lane_limit = lane_limit
         self._owns_dump_dir = owns_dump_dir
         self._idle: list[_Worker] = []
+        self._waiters: deque[_Waiter] = deque()
+        self._slow: OrderedDict[str, None] = OrderedDict()  # texts that overran the lane, most recent last
         self._cond = threading.Condition()
         self._closed = False
         self._restarting: list[threading.Thread] = []
         self.restarts = 0
         # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one long-lived thread starts them all.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aichr-kg-query-spawner")
-        starting = [self._spawner.submit(self._spawn).result() for _ in range(size)]
+        starting = [self._spawner.submit(self._spawn, i < self.lanes).result() for i in range(size + spares)]
         for worker in starting:
             self._await_ready(worker)
-        self._idle.extend(starting)
+        self._idle.extend(starting[:size])
+        self._spares: list[_Worker] = starting[size:]  # started, waiting to take the place of a stopped worker
+        self._missing: list[bool | None] = []  # slots (their lane flag) or spares (None) waiting for a process
         self.network_isolated = all(w.isolated for w in starting)
         if not self.network_isolated and not allow_network:
             self.close()
@@ -425,7 +497,7 @@ class WorkerPool:
                         "query check alone, and a flaw in it would let a query reach other hosts from this machine")
 
     # -- life cycle --
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: bool = False) -> _Worker:
         """A fresh interpreter (not a fork of this threaded process), talking over a socket pair."""
         ours, theirs = socket.socketpair()
         mode = "check" if self.dump is None else "copy" if self.copy else "open"
@@ -438,7 +510,7 @@ class WorkerPool:
         finally:
             theirs.close()
         peek = socket.fromfd(ours.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
-        return _Worker(process, Connection(ours.detach()), peek)
+        return _Worker(process, Connection(ours.detach()), peek, lane=lane)
 
     def _await_ready(self, worker: _Worker, wait: float = 60.0) -> None:
         if worker.conn.poll(wait):
@@ -464,10 +536,26 @@ class WorkerPool:
         worker.peek.close()
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` now; start its successor in the background so the caller can answer at once."""
+        """Kill ``worker`` now and put a started spare in its place (if one is ready), so that a stopped query
+        costs the pool no capacity; start a fresh process in the background, as the next spare or in the slot."""
         if worker.alive():
             worker.process.kill()
         self.restarts += 1
+        with self._cond:
+            spare = None
+            while self._spares and spare is None:
+                candidate = self._spares.pop()
+                if candidate.alive():
+                    spare = candidate
+                else:
+                    self._kill(candidate)
+                    self._missing.append(None)  # a spare of its own is owed too
+            if spare is None:
+                self._missing.append(worker.lane)
+            else:
+                spare.lane = worker.lane
+        if spare is not None:
+            self._give_back(spare)
 
         def restart() -> None:
             self._kill(worker)
@@ -481,18 +569,36 @@ class WorkerPool:
                     log.exception("query worker restart failed (attempt %d)", attempt + 1)
                     time.sleep(0.5 * (attempt + 1))
                     continue
-                self._give_back(fresh)
+                log.info("query worker %s replaced by %s in %.2f s", worker.process.pid, fresh.process.pid,
+                         time.monotonic() - began)
+                self._arrive(fresh)
                 return
 
+        began = time.monotonic()
         thread = threading.Thread(target=restart, name="aichr-kg-query-restart", daemon=True)
         with self._cond:
             self._restarting = [t for t in self._restarting if t.is_alive()] + [thread]
         thread.start()
 
+    def _arrive(self, fresh: _Worker) -> None:
+        """A freshly started worker fills a slot left empty (no spare was ready) or becomes a spare."""
+        with self._cond:
+            slots = [lane for lane in self._missing if lane is not None]
+            if slots:
+                self._missing.remove(slots[0])
+                fresh.lane = slots[0]
+            else:
+                if None in self._missing:
+                    self._missing.remove(None)
+                self._spares.append(fresh)
+                return
+        self._give_back(fresh)
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle, self._idle = self._idle + self._spares, []
+            self._spares = []
             self._cond.notify_all()
         for worker in idle:
             self._kill(worker)
@@ -502,86 +608,169 @@ class WorkerPool:
         if self._owns_dump_dir and self.dump is not None:
             shutil.rmtree(self.dump.parent, ignore_errors=True)
 
+    def settled(self) -> bool:
+        """No worker is being started (every slot and spare is filled): for tests that time a query."""
+        with self._cond:
+            return not self._missing and not any(t.is_alive() for t in self._restarting)
+
+    def live_workers(self) -> int:
+        """Workers in service (idle or busy) whose process is alive (for /ready)."""
+        with self._cond:
+            busy_or_idle = self.size - len([lane for lane in self._missing if lane is not None])
+            dead_idle = sum(not w.alive() for w in self._idle)
+        return max(0, busy_or_idle - dead_idle)
+
+    def lane_pids(self) -> list[int]:
+        """Process ids of the idle lane workers (for tests)."""
+        with self._cond:
+            return [w.process.pid for w in self._idle if w.lane]
+
     def idle_pids(self) -> list[int]:
         """Process ids of the workers waiting for a job (for diagnostics and tests)."""
         with self._cond:
             return [w.process.pid for w in self._idle]
 
     # -- running --
-    def _take(self, deadline: float) -> _Worker:
+    # Waiting requests queue in arrival order (``_waiters``); a freed worker goes to the oldest waiter it may serve,
+    # so a newcomer never overtakes a request that has waited longer. The ``lane`` workers serve only texts that
+    # have not been slow before, and a text may run on them for at most ``lane_limit`` seconds: past that its worker
+    # is replaced, the text remembered as slow and the job queued again for the other workers, with the rest of its
+    # deadline. So while runaway queries hold every other worker, cheap queries still find a worker at once.
+    def _acquire(self, job: QueryJob) -> "tuple[_Worker | None, _Waiter | None]":
+        """An idle worker for ``job`` now, or a place in the queue (under the lock)."""
+        slow = self._is_slow(job.query)
         with self._cond:
-            while not self._idle:
-                if self._closed:
-                    raise WorkerFailed("the query service is shutting down")
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise QueryTimeout(f"no query worker became free within {self.timeout:g} s; try again")
-                self._cond.wait(remaining)
-            return self._idle.pop()
+            if self._closed:
+                raise WorkerFailed("the query service is shutting down")
+            worker = self._pick_idle(slow)
+            if worker is not None:
+                return worker, None
+            waiter = _Waiter(job.query)
+            self._waiters.append(waiter)
+            return None, waiter
+
+    def _pick_idle(self, slow: bool) -> "_Worker | None":
+        """An idle worker that may run a job, the others before the lane's (slow: never the lane's); dead ones are
+        dropped and replaced."""
+        while True:
+            usable = [w for w in sorted(self._idle, key=lambda w: w.lane) if not (slow and w.lane)]
+            if not usable:
+                return None
+            worker = usable[0]
+            self._idle.remove(worker)
+            if worker.alive() and not worker.conn.poll(0):  # an idle worker that can be read from has hung up
+                return worker
+            log.warning("query worker %s died while idle (%s); replacing it", worker.process.pid,
+                        _how_it_ended(worker.process.poll()))
+            self._replace(worker)  # a spare, if one is ready, joins the idle list at once: look again
+
+    def _is_slow(self, query: str) -> bool:
+        return query in self._slow
+
+    def _remember_slow(self, query: str) -> None:
+        with self._cond:
+            self._slow[query] = None
+            self._slow.move_to_end(query)
+            while len(self._slow) > 10_000:
+                self._slow.popitem(last=False)
 
     def _give_back(self, worker: _Worker) -> None:
         with self._cond:
             if self._closed:
                 self._kill(worker)
                 return
+            for waiter in self._waiters:
+                if not (worker.lane and self._is_slow(waiter.query)):  # as known now, not when it queued
+                    self._waiters.remove(waiter)
+                    waiter.deliver(worker, self)
+                    return
             self._idle.append(worker)
-            self._cond.notify()
 
-    def run(self, job: QueryJob) -> Serialized:
-        deadline = time.monotonic() + self.timeout
-        with self.admission:
-            worker = self._take(deadline)
-            try:
-                worker.conn.send(job)
-                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+    def _withdraw(self, waiter: "_Waiter") -> None:
+        with self._cond:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+    def _queue_timeout(self) -> QueueTimeout:
+        return QueueTimeout(f"no query worker became free within {self.queue_timeout:g} s (all {self.size} are busy); "
+                            f"try again in {self.admission.retry_after} s", self.admission.retry_after)
+
+    def run(self, job: QueryJob, client: str | None = None) -> Serialized:
+        deadline = None
+        with self.admission(client):
+            while True:
+                worker, waiter = self._acquire(job)
+                if worker is None:
+                    worker = waiter.wait_sync(self.queue_timeout)
+                    if worker is None:
+                        self._withdraw(waiter)
+                        if waiter.worker is not None:  # handed over just as the wait ended
+                            worker = waiter.worker
+                        else:
+                            raise self._queue_timeout()
+                started, deadline, limit = self._times(worker, deadline)
+                try:
+                    worker.conn.send(job)
+                    answered = worker.conn.poll(max(0.0, limit - time.monotonic()))
+                    if answered:
+                        status, payload = worker.conn.recv()
+                except (EOFError, OSError):
+                    error = self._death(worker)
                     self._replace(worker)
-                    raise self._timeout()
-                status, payload = worker.conn.recv()
-            except (EOFError, OSError):
-                error = self._death(worker)
-                self._replace(worker)
-                raise error from None
-            return self._settle(worker, status, payload)
+                    raise error from None
+                if answered:
+                    return self._answered(worker, job, started, status, payload)
+                self._overran(worker, job, limit < deadline)  # raises, unless it overran the fast lane only
 
-    async def run_async(self, job: QueryJob) -> Serialized:
-        """As ``run``, but the event loop itself waits on the worker's socket (no thread per query)."""
+    async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
+        """As ``run``, but the event loop itself waits on the worker's socket (no thread per query); cancelled
+        (its client went away), the worker running it is replaced at once."""
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + self.timeout
-        with self.admission:
-            worker = await self._take_async(deadline)
-            try:
-                worker.conn.send(job)
-                answered = await self._readable(loop, worker, deadline)
-                if answered and worker.pending_size() > 2**20:  # a big answer is read off the loop
-                    status, payload = await loop.run_in_executor(None, worker.conn.recv)
-                elif answered:
-                    status, payload = worker.conn.recv()
-            except (EOFError, OSError) as exc:
-                log.warning("query worker %s failed: %r", worker.process.pid, exc)
-                error = self._death(worker)
-                self._replace(worker)
-                raise error from None
-            except BaseException:  # cancelled mid-query: the worker's state is unknown, start afresh
-                self._replace(worker)
-                raise
-            if not answered:
-                self._replace(worker)
-                raise self._timeout()
-            return self._settle(worker, status, payload)
+        deadline = None
+        with self.admission(client):
+            while True:
+                worker, waiter = self._acquire(job)
+                if worker is None:
+                    worker = await waiter.wait_async(loop, self.queue_timeout, self)
+                    if worker is None:
+                        raise self._queue_timeout()
+                started, deadline, limit = self._times(worker, deadline)
+                try:
+                    worker.conn.send(job)
+                    answered = await self._readable(loop, worker, limit)
+                    if answered and worker.pending_size() > 2**20:  # a big answer is read off the loop
+                        status, payload = await loop.run_in_executor(None, worker.conn.recv)
+                    elif answered:
+                        status, payload = worker.conn.recv()
+                except (EOFError, OSError) as exc:
+                    log.warning("query worker %s failed: %r", worker.process.pid, exc)
+                    error = self._death(worker)
+                    self._replace(worker)
+                    raise error from None
+                except BaseException:  # cancelled mid-query: the worker's state is unknown, start afresh
+                    self._replace(worker)
+                    raise
+                if answered:
+                    return self._answered(worker, job, started, status, payload)
+                self._overran(worker, job, limit < deadline)  # raises, unless it overran the fast lane only
 
-    async def _take_async(self, deadline: float) -> _Worker:
-        pause = 0.001
-        while True:
-            with self._cond:
-                if self._closed:
-                    raise WorkerFailed("the query service is shutting down")
-                if self._idle:
-                    return self._idle.pop()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise QueryTimeout(f"no query worker became free within {self.timeout:g} s; try again")
-            await asyncio.sleep(min(pause, remaining))
-            pause = min(pause * 2, 0.02)
+    def _times(self, worker: _Worker, deadline: float | None) -> tuple[float, float, float]:
+        """Now, the job's deadline (from its first worker on) and when to stop waiting on this worker."""
+        started = time.monotonic()
+        deadline = deadline or started + self.timeout
+        return started, deadline, min(deadline, started + self.lane_limit) if worker.lane else deadline
+
+    def _answered(self, worker: _Worker, job: QueryJob, started: float, status: str, payload):
+        if time.monotonic() - started > self.lane_limit:
+            self._remember_slow(job.query)
+        return self._settle(worker, status, payload)
+
+    def _overran(self, worker: _Worker, job: QueryJob, lane_only: bool) -> None:
+        """A job that overran: its worker is replaced; past its deadline it raises, past the lane's it queues again."""
+        self._remember_slow(job.query)  # first: the worker's replacement must not be handed the same text
+        self._replace(worker)
+        if not lane_only:
+            raise self._timeout()
 
     @staticmethod
     async def _readable(loop: asyncio.AbstractEventLoop, worker: _Worker, deadline: float) -> bool:
@@ -625,16 +814,80 @@ class WorkerPool:
             code = worker.process.wait(2)
         except subprocess.TimeoutExpired:
             code = None
-        if code in (-signal.SIGABRT, -signal.SIGKILL):  # allocation failure under RLIMIT_AS, or the OOM killer
+        if code == -signal.SIGABRT:  # the engine's allocation failed under RLIMIT_AS
             return self._too_big()
-        return WorkerFailed(f"the process running the query stopped unexpectedly (exit code {code}); try again")
+        return WorkerFailed(f"the process running the query {_how_it_ended(code)}; try again")
+
+
+def _how_it_ended(code: int | None) -> str:
+    """What a worker's exit code says happened, in words."""
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else "unknown"
+        cause = {signal.SIGKILL: " (by an operator, or by the system's out-of-memory killer)",
+                 signal.SIGSEGV: " (it crashed)", signal.SIGABRT: " (it ran out of memory)"}.get(-code, "")
+        return f"was killed by signal {-code}, {name}{cause}"
+    return f"stopped unexpectedly (exit code {code})"
+
+
+class _Waiter:
+    """A request queued for a worker; ``deliver`` hands it one (called under the pool's lock)."""
+
+    def __init__(self, query: str):
+        self.query = query
+        self.worker: _Worker | None = None
+        self._event = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._future: asyncio.Future | None = None
+
+    def deliver(self, worker: _Worker, pool: "WorkerPool") -> None:
+        self.worker = worker
+        self._event.set()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake, pool)
+
+    def _wake(self, pool: "WorkerPool") -> None:
+        if self._future.done():  # the waiter gave up (deadline, cancelled) as the worker came: pass it on
+            pool._give_back(self.worker)
+        else:
+            self._future.set_result(self.worker)
+
+    def wait_sync(self, timeout: float) -> "_Worker | None":
+        self._event.wait(timeout)
+        return self.worker
+
+    async def wait_async(self, loop, timeout: float, pool: "WorkerPool") -> "_Worker | None":
+        with pool._cond:
+            if self.worker is not None:
+                return self.worker
+            self._loop, self._future = loop, loop.create_future()
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._future), timeout)
+        except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
+            with pool._cond:
+                if self in pool._waiters:
+                    pool._waiters.remove(self)
+                # Not handed a worker yet (or its hand-over still pending, which then passes it on): give up.
+                if self._future.cancel():
+                    if isinstance(exc, asyncio.TimeoutError):
+                        return None
+                    raise
+            worker = self._future.result()  # handed over just as the wait ended
+            if isinstance(exc, asyncio.TimeoutError):
+                return worker
+            pool._give_back(worker)
+            raise
 
 
 def open_runner(settings, store) -> Runner:
     """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
     limits = {"size": settings.query_workers, "timeout": settings.query_timeout,
               "memory_limit_mb": settings.query_memory_limit, "max_concurrent": settings.max_concurrent_queries,
-              "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network}
+              "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network,
+              "queue_timeout": settings.queue_timeout, "lane_workers": settings.fast_lane_workers,
+              "lane_limit": settings.fast_lane_limit, "max_per_client": settings.max_queries_per_client,
+              "spares": settings.spare_query_workers}
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
         return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)

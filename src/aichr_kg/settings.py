@@ -54,6 +54,26 @@ class Settings(BaseSettings):
         None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
     max_concurrent_queries: int = Field(32, gt=0, description="Queries running or waiting at once (each service process); "
                                         "more get 503 with Retry-After.")
+    max_queries_per_client: int | None = Field(
+        8, gt=0, description="Queries one client address may have running or waiting at once (more get 429 with "
+                             "Retry-After); None: no such limit.")
+    queue_timeout: float = Field(5.0, gt=0, le=600, description="Seconds a query may wait for a free worker (apart "
+                                 "from query_timeout, which starts when it gets one); longer: 503 with Retry-After.")
+    fast_lane_workers: int = Field(
+        1, ge=0, description="Query workers kept for texts that have not been slow, so that cheap queries find a "
+                             "worker while runaway ones hold the others (at most query_workers - 1).")
+    fast_lane_limit: float = Field(
+        0.5, gt=0, description="Seconds a query may run on a fast-lane worker; past that it is moved to the other "
+                               "workers (with the rest of its deadline) and its text is remembered as slow.")
+    spare_query_workers: int = Field(
+        1, ge=0, le=8, description="Worker processes kept started beside query_workers, each taking at once the place "
+                                   "of one that was stopped (a runaway query, a dead worker) while its successor starts.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are "
+                                          "believed (the client address the per-client limit counts); empty: none.")
+    max_header_size: int = Field(16_384, ge=1024, description="Largest request line plus headers, in bytes; a longer "
+                                 "one is refused by the server (send a long query by POST).")
+    keep_alive_timeout: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
     query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
                                     "the graph its worker holds before it is stopped.")

@@ -85,3 +85,11 @@ def test_sparql_is_answered_past_the_router_with_the_same_headers(make_app):
         assert bad.status_code == 400 and "line" in bad.text
         assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200  # service description
         assert client.get("/queries").status_code == 200  # everything else still goes through the router
+
+
+@pytest.mark.parametrize("base", ["/graph/", "/ontology/", "/shapes/", "/id/body/", "/doc/body/", "/queries/", "/id/"])
+@pytest.mark.parametrize("odd", ["a%20b", "a%3Eb", "a%3Cb", "a%22b", "a%00b", "a%0Ab", "%7B%7D", "a%5Cb"])
+def test_odd_characters_in_a_path_answer_404_not_500(client, base, odd):
+    response = client.get(base + odd, follow_redirects=False)
+    assert response.status_code == 404, response.text
+    assert "a character no IRI here has" in response.text

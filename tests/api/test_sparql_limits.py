@@ -28,7 +28,7 @@ LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
 def limits(**changes) -> dict:
     # A memory ceiling well above what the cross product reaches in TIMEOUT seconds, so that the deadline stops it.
     return {"query_timeout": TIMEOUT, "query_workers": 2, "max_concurrent_queries": 3, "query_memory_limit": 8192,
-            **changes}
+            "queue_timeout": 1.0, **changes}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def full_pool(service) -> None:
     """Wait until every worker is up again (stopped ones are replaced in the background)."""
     pool = service.app.state.runner
     deadline = time.monotonic() + 10
-    while len(pool.idle_pids()) < pool.size and time.monotonic() < deadline:
+    while (len(pool.idle_pids()) < pool.size or not pool.settled()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(pool.idle_pids()) == pool.size
 
@@ -130,8 +130,11 @@ def test_saturated_endpoint_answers_503_with_retry_after(limited):
     for thread in running:
         thread.join()
     statuses = sorted(t.response.text.split(":", 2)[1].strip() for t in running)
-    assert [t.response.status_code for t in running] == [504, 504, 504]
-    assert sum("no query worker became free" in t.response.text for t in running) == 1, statuses
+    # one runs into its deadline; the others wait for a worker no longer than queue_timeout (1 s), then 503
+    assert sorted(t.response.status_code for t in running) == [503, 503, 504], statuses
+    waited = [t for t in running if t.response.status_code == 503]
+    assert all("no query worker became free within 1 s" in t.response.text for t in waited), statuses
+    assert all(t.response.headers["retry-after"] == "1" and t.seconds < TIMEOUT for t in waited)
     full_pool(limited)  # the two stopped workers are replaced
     assert label_query(limited.url)[0].status_code == 200
 
@@ -177,3 +180,103 @@ def test_remote_outage_gives_502_then_recovers(remote, upstream):
     response, _ = label_query(remote.url)
     assert response.status_code == 200
     assert response.json()["results"]["bindings"][0]["label"]["value"].startswith("ASEAN Intergovernmental")
+
+
+# -- fair under load, over HTTP ------------------------------------------------------------------
+def test_a_client_that_hangs_up_frees_its_worker_at_once(limited):
+    """The runaway's worker is killed as soon as its client goes, not at the end of the 2 s deadline."""
+    import socket
+    from urllib.parse import urlencode
+
+    full_pool(limited)
+    pool = limited.app.state.runner
+    before = set(pool.idle_pids())
+    request = f"GET /sparql?{urlencode({'query': ENDLESS_COUNT})} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", limited.port)) as conn:
+        conn.sendall(request)
+        time.sleep(0.4)
+        busy = before - set(pool.idle_pids())
+    gone = time.monotonic()
+    assert len(busy) == 1
+    (pid,) = busy
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() - gone < 5:
+        time.sleep(0.02)
+    freed = time.monotonic() - gone
+    print(f"\nworker of a query whose client hung up stopped {freed * 1000:.0f} ms later (deadline {TIMEOUT:g} s)")
+    assert freed < 1.0
+    assert label_query(limited.url)[0].status_code == 200
+
+
+def test_one_client_beyond_its_share_gets_429(service_graph):
+    settings = Settings(**{**service_graph.settings.model_dump(), **limits(max_queries_per_client=1)})
+    state = GraphState(settings, service_graph.store, service_graph.catalogue)
+    with ServiceThread(create_app(settings, state=state)) as service:
+        slow = Timed(service.url, ENDLESS_COUNT)
+        slow.start()
+        time.sleep(0.3)
+        response, seconds = label_query(service.url)
+        slow.join()
+    assert response.status_code == 429 and seconds < 0.5, response.text
+    assert response.headers["retry-after"] == "1"
+    assert "as many queries running or waiting as one client may (1" in response.text
+    assert slow.response.status_code == 504
+
+
+# -- health ---------------------------------------------------------------------------------------
+def test_health_and_ready_embedded(limited):
+    full_pool(limited)
+    assert httpx.get(f"{limited.url}/health").json() == {"status": "ok"}
+    ready = httpx.get(f"{limited.url}/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"status": "ready", "checks": {"store": "open", "workers": "2 alive"}}
+
+
+def test_ready_follows_the_upstream(remote, upstream):
+    assert httpx.get(f"{remote.url}/ready").json()["checks"]["upstream"] == "answers"
+    upstream.stop()
+    try:
+        down = httpx.get(f"{remote.url}/ready", timeout=10)
+        assert httpx.get(f"{remote.url}/health").status_code == 200  # alive, only not ready
+    finally:
+        upstream.start()
+    assert down.status_code == 503 and down.json()["status"] == "not ready"
+    assert "cannot be reached" in down.json()["checks"]["upstream"]
+    assert httpx.get(f"{remote.url}/ready", timeout=10).status_code == 200
+
+
+# Every route that needs the SPARQL server (the query page's list of questions and /search are served from what
+# the service holds itself, and keep answering 200).
+ROUTES = ["/doc/body/aichr", "/doc/body/aichr.ttl", "/id/body/aichr", "/queries/architecture", "/?q=architecture",
+          "/sparql?query=ASK%20%7B%7D"]
+
+
+def test_every_route_answers_502_while_the_upstream_is_down_then_recovers(remote, upstream):
+    upstream.stop()
+    try:
+        down = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ROUTES}
+        down_too = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ("/", "/search?q=ASEAN")}
+    finally:
+        upstream.start()
+    for route, response in down.items():
+        assert response.status_code == 502, (route, response.status_code, response.text[:300])
+        assert "cannot be reached" in response.text, route
+    for route in ("/", "/search?q=ASEAN"):
+        assert down_too[route].status_code == 200, route
+    started = time.monotonic()
+    for route in ROUTES:
+        assert httpx.get(f"{remote.url}{route}", timeout=30).status_code in (200, 303), route
+    print(f"\nremote mode: every route answers again {time.monotonic() - started:.2f} s after the upstream is back")
+
+
+def test_every_route_answers_504_while_the_upstream_hangs(remote, upstream):
+    import signal
+
+    os.kill(upstream.process.pid, signal.SIGSTOP)
+    try:
+        hung = {route: httpx.get(f"{remote.url}{route}", timeout=30) for route in ROUTES}
+    finally:
+        os.kill(upstream.process.pid, signal.SIGCONT)
+    for route, response in hung.items():
+        assert response.status_code == 504, (route, response.status_code, response.text[:300])
+    for route in ROUTES:
+        assert httpx.get(f"{remote.url}{route}", timeout=30).status_code in (200, 303), route

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from aichr_kg.catalogue import CannedQuery, Catalogue, ParameterError, QueryNotFound, expand
-from aichr_kg.execution import QueryTimeout, Saturated, UpstreamUnavailable
+from aichr_kg.execution import QueryTimeout, Saturated, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from aichr_kg.namespaces import PREFIXES
 from aichr_kg.querytext import insert_values
 from aichr_kg.settings import Settings
@@ -307,13 +307,17 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
             status, context["error"] = 422, _parameter_sentence(query, exc)
-        except (TimeoutError, QueryTimeout):
+        except (TimeoutError, QueryTimeout, UpstreamTimeout):
             status, context["error"] = 504, {
                 "title": "The graph took too long to answer this question.", "parameter": None,
                 "next": "Ask again in a moment, or choose a narrower setting (one event, one theme)."}
-        except (Saturated, UpstreamUnavailable):
+        except (UpstreamUnavailable, UpstreamError):
+            status, context["error"] = 502, {
+                "title": "The service cannot answer right now: its database cannot be reached.",
+                "parameter": None, "next": "Wait a few seconds, then ask again."}
+        except Saturated:
             status, context["error"] = 503, {
-                "title": "The service cannot answer right now: it is busy, or its database cannot be reached.",
+                "title": "The service cannot answer right now: it is busy.",
                 "parameter": None, "next": "Wait a few seconds, then ask again."}
         else:
             answer = shape_answer(query, table, linked, store, catalogue, settings.max_html_rows)

@@ -7,6 +7,7 @@ answers within the deadline or raises. No parser runs in this process. The event
 query worker's socket itself; only long query texts and calls to a remote server take a thread.
 """
 
+import asyncio
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -17,7 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from aichr_kg import querycheck
 from aichr_kg.execution import NotAcceptable as NoFormat
 from aichr_kg.execution import (AnswerTooLarge, QueryError, QueryEvaluationError, QueryJob, QueryRefused,
-                                QuerySyntaxError, QueryTimeout, QueryTooBig, Runner, Saturated, UpstreamError,
+                                QuerySyntaxError, QueryTimeout, QueryTooBig, Runner, Saturated, TooManyFromClient,
+                                UpstreamError,
                                 UpstreamTimeout, UpstreamUnavailable, WorkerFailed, protocol_dataset)
 from aichr_kg_api import protocol, service_description
 from aichr_kg_api.graphs import graph_descriptions
@@ -30,8 +32,8 @@ OTHER_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]  # HEAD is GET wi
 INLINE_CHECK = 4000  # characters of query text read on the event loop itself
 
 SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
-STATUS = {QuerySyntaxError: 400, QueryEvaluationError: 400, QueryRefused: 403, AnswerTooLarge: 400, NoFormat: 406,
-          QueryTimeout: 504,
+STATUS = {TooManyFromClient: 429, QuerySyntaxError: 400, QueryEvaluationError: 400, QueryRefused: 403,
+          AnswerTooLarge: 400, NoFormat: 406, QueryTimeout: 504,
           QueryTooBig: 503, Saturated: 503, WorkerFailed: 503, UpstreamUnavailable: 502, UpstreamTimeout: 504,
           UpstreamError: 502}
 _ABOUT = """SPARQL 1.1 Protocol, read-only. Send a query as `query=` (GET, or POST form-encoded) or as an
@@ -92,13 +94,41 @@ async def _answer(request: Request, body: bytes) -> Response:
         return planned
     job, (results, results_problem), (graph, graph_problem) = planned
     try:
-        answer = await runner.run_async(job)
+        answer = await _unless_disconnected(request, runner.run_async(job, request.client and request.client.host))
+    except _Disconnected:
+        return Response(status_code=499)  # nobody reads it; the query was stopped and its worker replaced
     except NoFormat as exc:  # known once the worker has read the query's form
         return error_response(406, f"{graph_problem if graph is None else results_problem} ({exc})")
     except QueryError as exc:
-        return _error(exc)
+        return query_error(exc)
     chosen = graph if answer.kind == "graph" else results
     return Response(answer.body, media_type=_with_charset(chosen.media_type), headers={"Vary": "Accept"})
+
+
+class _Disconnected(Exception):
+    """The client went away before its answer was ready."""
+
+
+async def _unless_disconnected(request: Request, running):
+    """Await ``running`` unless the client hangs up first: then it is cancelled (the pool replaces the worker at
+    once, instead of letting a runaway query hold it for the whole timeout) and ``_Disconnected`` is raised."""
+    query = asyncio.ensure_future(running)
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait((query, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not query.done():
+            query.cancel()
+    if query.cancelled():
+        raise _Disconnected
+    return query.result()
+
+
+async def _disconnect(request: Request) -> None:
+    """Returns once the ASGI server reports the client gone (the body has been read by then)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
@@ -132,7 +162,9 @@ def _writer(fmt: Format) -> str:
     return fmt.writer.media_type.split(";")[0]
 
 
-def _error(exc: QueryError) -> Response:
+def query_error(exc: QueryError) -> Response:
+    """The response for a query that could not be answered, on any route (registered as the app's handler, so
+    that an upstream outage under /doc, /id or /queries is a 502/504 with its sentence, not a 500)."""
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Saturated) else None
     return error_response(status, str(exc), headers)
@@ -154,7 +186,7 @@ async def _service_description(request: Request, state: GraphState, accept: str 
     try:
         body = await run_in_threadpool(_describe, state, endpoint, fmt)
     except QueryError as exc:
-        return _error(exc)
+        return query_error(exc)
     return Response(body, media_type=_with_charset(fmt.media_type), headers={"Vary": "Accept"})
 
 
