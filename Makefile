@@ -2,8 +2,8 @@
 #   make run    set up .venv if needed, build and validate the graph, serve it on http://127.0.0.1:8000
 #   make test   set up .venv if needed, run the whole test suite
 #   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
-#    make test also installs Debian's chromium (end-to-end tests) and raptor2-utils (rapper, a linked-data client)
-#    when they are missing)
+#    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client) and
+#    virtuoso-opensource (a second SPARQL server the HTTP suite runs behind) when they are missing)
 #   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph and
 #               rdflib-endpoint; tables on stdout, JSON in bench/results/ (BENCH_SCALES, BENCH_SECONDS to change)
 PYTHON ?= python3
@@ -18,6 +18,7 @@ ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 RAPPER    := /usr/bin/rapper
+VIRTUOSO  := /usr/bin/virtuoso-t
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
@@ -51,10 +52,14 @@ $(CHROMIUM):
 $(RAPPER):
 	$(APT) install -y -qq raptor2-utils || { $(APT) update -qq && $(APT) install -y -qq raptor2-utils; }
 
+# Virtuoso Open Source: the second real SPARQL server the HTTP suite runs behind (tests start it themselves)
+$(VIRTUOSO):
+	$(APT) install -y -qq virtuoso-opensource || { $(APT) update -qq && $(APT) install -y -qq virtuoso-opensource; }
+
 run: build assets
 	$(VENV)/bin/aichr-kg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) assets $(CHROMIUM) $(RAPPER)
+test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(VIRTUOSO)
 	$(PY) -m pytest
 
 bench: $(STAMP)

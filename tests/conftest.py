@@ -57,7 +57,7 @@ def context(settings):
 # -- the running service (added for the /sparql tests: tests/api, tests/w3c) ---------------------------
 from pathlib import Path  # noqa: E402
 
-from servers import OxigraphServer, ServiceThread  # noqa: E402  (tests/ is on sys.path: conftest's folder)
+from servers import OxigraphServer, ServiceThread, VirtuosoServer  # noqa: E402  (tests/ is on sys.path: conftest's folder)
 
 W3C_DATA = Path(__file__).parent / "w3c" / "data"
 KASEI = "http://kasei.us/2009/09/sparql/data/"  # graph IRIs the W3C SPARQL 1.1 Protocol tests name
@@ -103,7 +103,27 @@ def remote_service(service_settings, oxigraph):
         yield service
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso(service_graph, tmp_path_factory):
+    """A Virtuoso Open Source server (Debian's, own database and ini file) loaded through its Graph Store Protocol."""
+    from aichr_kg.remote import push
+
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        push(service_graph.store, server.store_url)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_service(service_settings, virtuoso):
+    from aichr_kg_api.main import create_app
+
+    settings = Settings(**{**service_settings.model_dump(), "store": "remote", "endpoint": virtuoso.query_url,
+                                    "endpoint_passthrough": False})
+    with ServiceThread(create_app(settings)) as service:
+        yield service
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote", "virtuoso"])
 def service(request):
-    """The service over real HTTP (``.url``), once over the embedded store and once in front of Oxigraph."""
+    """The service over real HTTP (``.url``): over the embedded store, in front of Oxigraph, in front of Virtuoso."""
     return request.getfixturevalue(f"{request.param}_service")

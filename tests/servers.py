@@ -93,3 +93,56 @@ class OxigraphServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+VIRTUOSO_DIR = Path(__file__).resolve().parent.parent / "deploy" / "virtuoso"
+
+
+class VirtuosoServer:
+    """Debian's ``virtuoso-t`` in the foreground over a new database in ``location``, on two free ports.
+
+    The ini file is the project's ``deploy/virtuoso/virtuoso.ini`` with this folder and these ports filled
+    in; ``deploy/virtuoso/setup.sql`` then hides Virtuoso's own graphs from the anonymous SPARQL user. The
+    Graph Store Protocol (``store_url``) takes digest authentication as ``dba`` (the new database's default).
+    """
+
+    def __init__(self, location: Path):
+        self.location = location
+        self.port, self.sql_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/sparql"
+        self.store_url = f"http://dba:dba@127.0.0.1:{self.port}/sparql-graph-crud-auth"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "VirtuosoServer":
+        ini = self.location / "virtuoso.ini"
+        ini.write_text((VIRTUOSO_DIR / "virtuoso.ini").read_text().format(
+            dir=self.location, sql_port=self.sql_port, http_port=self.port))
+        self.process = subprocess.Popen(["virtuoso-t", "-c", str(ini), "+foreground"], cwd=self.location,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"{self.query_url}?query=ASK%7B%7D", timeout=120)
+            done = subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", str(VIRTUOSO_DIR / "setup.sql")],
+                                  capture_output=True, text=True, timeout=60)
+            if done.returncode or "*** Error" in done.stdout + done.stderr:  # isql reports SQL errors in its output
+                raise RuntimeError(f"Virtuoso setup failed: {done.stdout[-500:]} {done.stderr[-500:]}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+
+    def __enter__(self) -> "VirtuosoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

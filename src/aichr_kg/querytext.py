@@ -218,3 +218,25 @@ def insert_values(text: str, bindings: Mapping[str, str]) -> str:
     if at is None:
         return f"{text}\n{block}\n"
     return f"{text[:at + 1]} {block}\n{text[at + 1:]}"
+
+
+def without_dataset_clauses(text: str) -> str:
+    """``text`` with its top-level ``FROM <g>`` / ``FROM NAMED <g>`` blanked out (same length, so error positions hold).
+
+    Sent with the dataset as protocol parameters, which the SPARQL 1.1 Protocol says override FROM:
+    some servers (Virtuoso) merge the two instead, so the clauses are taken out rather than trusted to lose.
+    """
+    toks = _significant(text)
+    cuts, depth = [], 0
+    for j, tok in enumerate(toks):
+        if tok.text == "{":
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
+            named = j + 1 < len(toks) and toks[j + 1].kind == "word" and toks[j + 1].text.upper() == "NAMED"
+            last = toks[j + 2] if named and j + 2 < len(toks) else toks[j + 1] if j + 1 < len(toks) else tok
+            cuts.append((tok.start, last.start + len(last.text)))
+    for start, end in reversed(cuts):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     dist: Path = Field(Path("dist"), description="Where `build` writes the dumps.")
     store: StoreKind = StoreKind.embedded
     endpoint: str | None = Field(None, description="Query URL of a remote SPARQL 1.1 server (store=remote).")
+    endpoint_passthrough: bool = Field(
+        True, description="Pass the remote server's answers on as they come when it wrote the format asked (Oxigraph); "
+                          "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
     max_query_length: int = Field(100_000, gt=0)

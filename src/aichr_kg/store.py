@@ -188,7 +188,7 @@ class EmbeddedStore(ResultShapes):
 
 def write_result(result, results_format: str | None, graph_format: str | None) -> Serialized:
     """Write a pyoxigraph query result (solutions, boolean or triples) in the format offered for its kind."""
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):  # a list: triples read from a remote server's answer
         if graph_format is None:
             raise NoAcceptableFormat("graph")
         fmt = ox.RdfFormat.from_media_type(graph_format)
