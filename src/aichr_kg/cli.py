@@ -43,6 +43,7 @@ def build_or_fail(settings: Settings, make=open_built):
 
 
 @click.group()
+@click.version_option(package_name="aichr-kg", prog_name="aichr-kg")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Folder with ontology/, data/, shapes/, queries/.")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
@@ -77,14 +78,22 @@ def validate_cmd(ctx: click.Context) -> None:
 
 @main.command(name="build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the dumps (default dist/).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also keep this build's dumps as a release: RELEASE_DIR/VERSION/aichr-kg-VERSION.* (what "
+                   "AICHR_KG_RELEASES_DIR serves at /download/VERSION/).")
 @click.pass_context
-def build_cmd(ctx: click.Context, out: Path | None) -> None:
+def build_cmd(ctx: click.Context, out: Path | None, release_dir: Path | None) -> None:
     """Parse, validate, load, derive and write dumps (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+    from aichr_kg.release import read_version
+
     settings = _settings(ctx)
     started = time.perf_counter()
     result = build_or_fail(settings)
+    version = read_version(result.store, settings)
     paths = write_dumps(result.store, out or settings.dist)
-    click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s")
+    if release_dir is not None:
+        paths += write_dumps(result.store, release_dir / version, version=version)
+    click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s (data version {version})")
     for path in paths:
         click.echo(f"  {path}")
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
     search_limit: int = Field(20, gt=0, description="Search results returned when the request names no limit.")
     max_search_limit: int = Field(100, gt=0, description="Most search results one request may ask for.")
+    releases_dir: Path | None = Field(
+        None, description="Folder of released dumps kept for citation, one sub-folder per data version "
+                          "(VERSION/aichr-kg-VERSION.ttl, ...; `aichr-kg build --release` writes them), served at /download/VERSION/.")
     cache_dir: Path | None = Field(None, description="Where the download dumps are written; unset: a temporary folder.")
     public_url: str | None = Field(
         None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
@@ -91,6 +94,18 @@ class Settings(BaseSettings):
         if self.store is StoreKind.remote and not self.endpoint:
             raise ValueError("store=remote needs endpoint (the query URL of the SPARQL server)")
         return self
+
+    def released_versions(self) -> list[str]:
+        if self.releases_dir is None or not self.releases_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.releases_dir.iterdir() if p.is_dir())
+
+    def release_file(self, version: str, filename: str) -> Path | None:
+        """A kept release's file, or None (never a path outside ``releases_dir``)."""
+        if self.releases_dir is None or version not in self.released_versions() or "/" in filename or filename.startswith("."):
+            return None
+        path = self.releases_dir / version / filename
+        return path if path.is_file() else None
 
     @property
     def ontology_dir(self) -> Path:

@@ -17,7 +17,7 @@ from aichr_kg_api.respond import (
     not_found,
     rdf_response,
 )
-from aichr_kg_api.void import DUMP_FORMATS, VOID_PREFIXES, dataset_iri, dataset_stats, void_triples
+from aichr_kg_api.void import DUMP_FORMATS, VOID_PREFIXES, dataset_iri, dataset_stats, dump_path, void_triples
 
 router = APIRouter(tags=["discovery"])
 VOID_PATH = "/.well-known/void"
@@ -38,7 +38,9 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
     headers = document_headers(VOID_PATH, DOCUMENT_FORMATS, chosen)
     if chosen is not HTML:
         prefixes = {**linked.vocabulary.prefixes, **VOID_PREFIXES}
-        return rdf_response(void_triples(stats, base, public), chosen, prefixes, headers)
+        sizes = linked.cached("dump-sizes", lambda: {s: linked.dumps.path(s, graph.store, graph.catalogue).stat().st_size
+                                                     for s in DUMP_FORMATS})
+        return rdf_response(void_triples(stats, base, public, sizes), chosen, prefixes, headers)
     vocabulary = linked.vocabulary
     context = {
         "title": "About the dataset", "iri": dataset_iri(base), "stats": stats, "public": public,
@@ -47,7 +49,7 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
         "examples": [{"text": linked.index.label(e) or vocabulary.curie(e), "iri": e} for e in stats.examples],
         "vocabularies": [{"iri": ns, "prefix": next((p for p, v in vocabulary.prefixes.items() if v == ns), None)}
                          for ns in stats.vocabularies],
-        "dumps": [{"href": f"/download/{DUMP_NAME}.{suffix}", "title": title, "type": media_type}
+        "dumps": [{"href": f"/download/{dump_path(stats.version, suffix)}", "title": title, "type": media_type}
                   for suffix, (media_type, title) in DUMP_FORMATS.items()],
         "format_links": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
         "alternates": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
@@ -75,13 +77,41 @@ def dataset():
     return RedirectResponse(VOID_PATH, status_code=303, headers={"Vary": "Accept"})
 
 
+def _version(graph, linked: LinkedData) -> str | None:
+    return linked.cached("version", lambda: dataset_stats(graph.store, graph.catalogue, linked.vocabulary).version)
+
+
+def _no_dump(request: Request, linked: LinkedData, version: str | None, what: str) -> Response:
+    known = ", ".join(f"{DUMP_NAME}.{s}" for s in DUMP_MEDIA_TYPES)
+    releases = sorted({version, *linked.settings.released_versions()} - {None})
+    kept = f"; released versions kept here: {', '.join(releases)} (/download/VERSION/{DUMP_NAME}-VERSION.SUFFIX)" if releases else ""
+    return not_found(request, linked.templates, f"There is no dump {what}; the current dumps are {known}{kept}.")
+
+
 @router.get("/download/{filename}", summary="A dump of the whole graph (aichr-kg.ttl, .nt, .trig, .nq, .jsonld)",
             response_class=FileResponse, responses={200: {"content": {t: {} for t in DUMP_MEDIA_TYPES.values()}}, 404: {}})
 async def download(filename: str, request: Request, graph: StateDep, linked: LinkedDep):
     stem, _, suffix = filename.rpartition(".")
     if stem != DUMP_NAME or suffix not in DUMP_MEDIA_TYPES:
-        known = ", ".join(f"{DUMP_NAME}.{s}" for s in DUMP_MEDIA_TYPES)
-        return not_found(request, linked.templates, f"There is no dump named {filename}; the dumps are {known}.")
+        return _no_dump(request, linked, await run_in_threadpool(_version, graph, linked), f"named {filename}")
     path = await run_in_threadpool(linked.dumps.path, suffix, graph.store, graph.catalogue)
     return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
                         headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/download/{version}/{filename}", summary="A release's dump, named by its data version "
+            "(VERSION/aichr-kg-VERSION.ttl, ...): the current build's, or one kept in AICHR_KG_RELEASES_DIR",
+            response_class=FileResponse, responses={200: {"content": {t: {} for t in DUMP_MEDIA_TYPES.values()}}, 404: {}})
+async def download_release(version: str, filename: str, request: Request, graph: StateDep, linked: LinkedDep):
+    current = await run_in_threadpool(_version, graph, linked)
+    stem, _, suffix = filename.rpartition(".")
+    if stem != f"{DUMP_NAME}-{version}" or suffix not in DUMP_MEDIA_TYPES:
+        return _no_dump(request, linked, current, f"named {version}/{filename}")
+    if version == current:
+        path = await run_in_threadpool(linked.dumps.path, suffix, graph.store, graph.catalogue)
+    else:
+        path = linked.settings.release_file(version, filename)
+        if path is None:
+            return _no_dump(request, linked, current, f"of version {version}")
+    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
