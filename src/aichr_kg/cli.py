@@ -151,6 +151,41 @@ def stats_cmd(ctx: click.Context) -> None:
         click.echo(f"{int(row['count'].value):6d}  {curie}")
 
 
+@main.command(name="diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--statements/--no-statements", default=True, show_default=True, help="List each added and removed statement.")
+def diff_cmd(old: Path, new: Path, fmt: str, statements: bool) -> None:
+    """What changed from OLD to NEW (two TriG / N-Quads dumps, or two project or data folders), by named graph:
+    entities added, removed and changed, and the statements added (+) and removed (-). Exit 0 either way."""
+    import json
+
+    from aichr_kg.diff import DiffInputError, diff, read_side
+
+    try:
+        changes = diff(read_side(old), read_side(new))
+    except DiffInputError as exc:
+        _fail(str(exc), 2)
+    if fmt == "json":
+        click.echo(json.dumps({"old": str(old), "new": str(new), "graphs": [c.as_dict() for c in changes]}, indent=2))
+        return
+    if not changes:
+        click.echo("no differences")
+    for change in changes:
+        click.echo(f"graph <{change.graph}>: +{len(change.added)} -{len(change.removed)} statements; entities "
+                   f"{len(change.entities_added)} added, {len(change.entities_removed)} removed, "
+                   f"{len(change.entities_changed)} changed")
+        for label, entities in (("added", change.entities_added), ("removed", change.entities_removed),
+                                ("changed", change.entities_changed)):
+            for entity in entities:
+                click.echo(f"  {label:8s}<{entity}>")
+        if statements:
+            for sign, triples in (("+", change.added), ("-", change.removed)):
+                for triple in triples:
+                    click.echo(f"  {sign} {' '.join(term.n3() for term in triple)} .")
+
+
 def _register_plugin_commands() -> None:
     """Add commands other packages offer (the service adds `serve` and `load`) without importing them here."""
     for entry in entry_points(group="aichr_kg.commands"):
