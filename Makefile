@@ -1,5 +1,6 @@
 # One entry point for every chore, the same locally and in CI.
-#   make run    set up .venv if needed, build and validate the graph, serve it on http://127.0.0.1:8000
+#   make run    set up .venv if needed (runtime packages only), build and validate the graph, serve it on
+#               http://$(HOST):$(PORT) (make run HOST=0.0.0.0 PORT=8080 to change)
 #   make test   set up .venv if needed, run the whole test suite
 #   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
 #    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client) and
@@ -9,6 +10,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -24,16 +26,21 @@ APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test build validate bench clean assets
 
-$(STAMP): pyproject.toml
+# what running needs (make run, build, validate); the test tools come on top only for make test and bench
+$(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+build: $(RUN_STAMP)
 	$(VENV)/bin/aichr-kg build
 
-validate: $(STAMP)
+validate: $(RUN_STAMP)
 	$(VENV)/bin/aichr-kg validate
 
 $(NODE_DEPS): frontend/package.json frontend/package-lock.json

@@ -95,3 +95,31 @@ def test_wheel_from_a_clean_clone_serves_the_editor(tmp_path):
     finally:
         server.send_signal(__import__("signal").SIGINT)
         server.communicate(timeout=30)
+
+
+def test_citation_file_is_valid_cff():
+    done = subprocess.run([str(Path(sys.executable).parent / "cffconvert"), "--validate", "-i", str(ROOT / "CITATION.cff")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "valid" in done.stdout, done.stdout + done.stderr
+    from aichr_kg import __version__
+    assert f"\nversion: {__version__}\n" in (ROOT / "CITATION.cff").read_text()  # one version, bumped together
+
+
+def test_wheel_declares_licences_and_urls(installed):
+    metadata = next(installed.glob("aichr_kg-*.dist-info")) / "METADATA"
+    text = metadata.read_text()
+    assert "License-Expression: MIT AND CC-BY-4.0" in text
+    assert "Project-URL: Homepage, https://w3id.org/aichr-kg/" in text and "Classifier: Intended Audience :: Science/Research" in text
+    licences = {p.name for p in (next(installed.glob("aichr_kg-*.dist-info")) / "licenses").iterdir()}
+    assert {"LICENSE", "LICENSE-DATA"} <= licences
+
+
+def test_make_run_installs_only_what_running_needs(tmp_path):
+    """`make run` on a new machine: the package without its test extras (pytest, playwright, ... come with make test)."""
+    plan = subprocess.run(["make", "-n", "-B", "run", f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60).stdout
+    installs = [line for line in plan.splitlines() if "pip install" in line and "--upgrade pip" not in line]
+    assert installs and all("[test]" not in line for line in installs), installs
+    test_plan = subprocess.run(["make", "-n", "-B", "test", f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=60).stdout
+    assert "-e '.[test]'" in test_plan
