@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
+from aichr_kg_api import crawl
 from aichr_kg_api.deps import StateDep
 from aichr_kg_api.linked import DUMP_MEDIA_TYPES, DUMP_NAME, LinkedData, LinkedDep
 from aichr_kg_api.negotiation import HTML, Format, NotAcceptable
@@ -17,7 +18,7 @@ from aichr_kg_api.respond import (
     not_found,
     rdf_response,
 )
-from aichr_kg_api.void import DUMP_FORMATS, VOID_PREFIXES, dataset_iri, dataset_stats, dump_path, void_triples
+from aichr_kg_api.void import DUMP_FORMATS, VOID_PREFIXES, dataset_iri, dump_path, void_triples
 
 router = APIRouter(tags=["discovery"])
 VOID_PATH = "/.well-known/void"
@@ -33,7 +34,7 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
         chosen = negotiate(request, DOCUMENT_FORMATS, suffix_format)
     except NotAcceptable as exc:
         return not_acceptable(exc, document_headers(VOID_PATH, DOCUMENT_FORMATS, DOCUMENT_FORMATS[-1]))
-    stats = linked.cached("void-stats", lambda: dataset_stats(graph.store, graph.catalogue, linked.vocabulary))
+    stats = linked.stats(graph)
     base, public = linked.settings.base, _public(request, linked)
     headers = document_headers(VOID_PATH, DOCUMENT_FORMATS, chosen)
     if chosen is not HTML:
@@ -57,6 +58,31 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
     return html_response(linked.templates, "void.html", context, headers)
 
 
+@router.get("/researchers", summary="The researchers' guide (Markdown): prefixes, modelling patterns with worked "
+            "queries, limits, citing a release", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/markdown": {}}}})
+def researchers_guide(linked: LinkedDep):
+    text = (linked.settings.root / "docs" / "researchers.md").read_text(encoding="utf-8")
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/robots.txt", summary="Where crawlers may go, and the sitemap", response_class=PlainTextResponse)
+def robots_txt(request: Request, linked: LinkedDep):
+    return PlainTextResponse(crawl.robots(_public(request, linked)))
+
+
+@router.get("/sitemap.xml", summary="Every entity's document, the dataset description and the dumps",
+            response_class=Response, responses={200: {"content": {"application/xml": {}}}})
+def sitemap_xml(request: Request, graph: StateDep, linked: LinkedDep):
+    public = _public(request, linked)
+    stats = linked.stats(graph)
+    documents = linked.cached("entity-documents", lambda: crawl.entity_documents(graph.store, graph.catalogue,
+                                                                                linked.settings.base))
+    urls = [public, f"{public}.well-known/void", f"{public}ontology", f"{public}queries", *(public + d for d in documents),
+            *(f"{public}download/{dump_path(stats.version, s)}" for s in DUMP_FORMATS)]
+    return Response(crawl.sitemap(urls), media_type="application/xml")
+
+
 @router.get(VOID_PATH, summary="VoID and DCAT description of the dataset (negotiated RDF or HTML)", response_class=Response,
             responses={200: {"content": {f.media_type: {} for f in DOCUMENT_FORMATS}}})
 def void(request: Request, graph: StateDep, linked: LinkedDep):
@@ -78,7 +104,7 @@ def dataset():
 
 
 def _version(graph, linked: LinkedData) -> str | None:
-    return linked.cached("version", lambda: dataset_stats(graph.store, graph.catalogue, linked.vocabulary).version)
+    return linked.stats(graph).version
 
 
 def _no_dump(request: Request, linked: LinkedData, version: str | None, what: str) -> Response:

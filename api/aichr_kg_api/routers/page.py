@@ -22,6 +22,7 @@ from aichr_kg.namespaces import PREFIXES
 from aichr_kg.querytext import insert_values
 from aichr_kg.settings import Settings
 from aichr_kg.store import Table
+from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api.linked import LinkedDep
 from aichr_kg_api.respond import html_response
@@ -244,6 +245,11 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
                                "page_url": str(request.base_url).rstrip("/")}
+    if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
+        public = linked.settings.public_url or str(request.base_url)
+        public = public if public.endswith("/") else public + "/"
+        stats = linked.stats(request.app.state.graph)
+        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, public)
     status = 200
     if q:
         given = {k: v for k, v in request.query_params.items() if k not in ("q", "format")}
