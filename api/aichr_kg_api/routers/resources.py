@@ -75,7 +75,8 @@ def entity_document(kind: str, slug: str, request: Request, graph: StateDep, lin
     settings = linked.settings
     try:
         doc = entity and describe.entity_document(graph.store, graph.catalogue, entity.value,
-                                                  f"{settings.base}doc/{kind}/{slug}", page, settings.page_size)
+                                                  f"{settings.base}doc/{kind}/{slug}", page, settings.page_size,
+                                                  settings.base + "dataset")
     except describe.PageOutOfRange as exc:
         return not_found(request, linked.templates, str(exc))
     if not doc:
