@@ -91,6 +91,11 @@ def build_cmd(ctx: click.Context, out: Path | None, release_dir: Path | None) ->
     result = build_or_fail(settings)
     version = read_version(result.store, settings)
     paths = write_dumps(result.store, out or settings.dist)
+    from aichr_kg.ontology_doc import render_store
+
+    page = (out or settings.dist) / "ontology.html"  # the ontology's documentation, as /ontology serves it
+    page.write_text(render_store(result.store, settings), encoding="utf-8")
+    paths.append(page)
     if release_dir is not None:
         paths += write_dumps(result.store, release_dir / version, version=version)
     click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s (data version {version})")

@@ -127,6 +127,8 @@ def test_one_data_version_everywhere(ld_client, void, settings):
     version_iri = ontology.value(URIRef(BASE + "ontology"), ns.OWL.versionIRI)
     assert version_iri == URIRef(f"{BASE}ontology/{version}")
     assert ld_client.get(f"/ontology/{version}", headers={"accept": "text/turtle"}).status_code == 200
+    documentation = ld_client.get("/ontology", headers={"accept": "text/html"})  # pyLODE's page of the built ontology
+    assert documentation.headers["content-type"].startswith("text/html") and f"ontology/{version}" in documentation.text
     nq = ld_client.get(f"/download/{version}/aichr-kg-{version}.nq")
     assert nq.status_code == 200 and f"<{BASE}ontology/{version}>".encode() in nq.content
 

@@ -13,3 +13,12 @@ def test_dataset_markup_is_read_without_a_csp_error(page, console):
     assert dataset["@type"] == "Dataset" and dataset["license"].startswith("https://creativecommons.org/licenses/by/4.0")
     assert dataset["subjectOf"]["url"].endswith("/sparql") and dataset["distribution"]
     assert not console.csp_violations and not console.errors, console.errors
+
+
+def test_ontology_documentation_by_pylode_runs_under_the_csp(page, console):
+    """/ontology in a browser is pyLODE's page of the ontology as built; a term's hash IRI lands on its entry."""
+    page.goto("/ontology#ASEANBody")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#ASEANBody").count() == 1
+    assert "aichr-kg ontology" in page.locator("h1").first.inner_text()
+    assert not console.csp_violations and not console.errors, console.errors
