@@ -136,8 +136,17 @@ def _read(text: str, base: str | None) -> QueryText:
             raise QueryRefused("LOAD is not allowed: this endpoint is read-only and does not fetch data from the web")
         raise QueryRefused(f"SPARQL Update ({first}) is not accepted: this endpoint is read-only")
     result = QueryText(first if first in FORMS else None)
+    for _, named, target in _dataset_clauses(toks, i):
+        iri = _iri_of(target, base, prefixes) if target is not None else None
+        if iri is not None:
+            (result.from_named_graphs if named else result.from_graphs).append(iri)
+    return result
+
+
+def _dataset_clauses(toks: list[Token], start: int = 0) -> Iterator[tuple[Token, bool, Token | None]]:
+    """Each top-level ``FROM [NAMED] <graph>``: its FROM token, whether NAMED, and the graph's token (None at the end)."""
     depth = 0
-    for j in range(i, len(toks)):
+    for j in range(start, len(toks)):
         tok = toks[j]
         if tok.text == "{":
             depth += 1
@@ -145,11 +154,8 @@ def _read(text: str, base: str | None) -> QueryText:
             depth -= 1
         elif depth == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
             named = j + 1 < len(toks) and toks[j + 1].kind == "word" and toks[j + 1].text.upper() == "NAMED"
-            target = toks[j + 2] if named else (toks[j + 1] if j + 1 < len(toks) else None)
-            iri = _iri_of(target, base, prefixes) if target is not None else None
-            if iri is not None:
-                (result.from_named_graphs if named else result.from_graphs).append(iri)
-    return result
+            at = j + 2 if named else j + 1
+            yield tok, named, toks[at] if at < len(toks) else None
 
 
 def _resolve(iri: str, base: str | None) -> str:
@@ -226,17 +232,8 @@ def without_dataset_clauses(text: str) -> str:
     Sent with the dataset as protocol parameters, which the SPARQL 1.1 Protocol says override FROM:
     some servers (Virtuoso) merge the two instead, so the clauses are taken out rather than trusted to lose.
     """
-    toks = _significant(text)
-    cuts, depth = [], 0
-    for j, tok in enumerate(toks):
-        if tok.text == "{":
-            depth += 1
-        elif tok.text == "}":
-            depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
-            named = j + 1 < len(toks) and toks[j + 1].kind == "word" and toks[j + 1].text.upper() == "NAMED"
-            last = toks[j + 2] if named and j + 2 < len(toks) else toks[j + 1] if j + 1 < len(toks) else tok
-            cuts.append((tok.start, last.start + len(last.text)))
+    cuts = [(word.start, (target or word).start + len((target or word).text))
+            for word, _, target in _dataset_clauses(_significant(text))]
     for start, end in reversed(cuts):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return text
