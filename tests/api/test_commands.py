@@ -104,7 +104,7 @@ def test_load_into_virtuoso_then_serve_in_front_of_it(virtuoso, store, settings)
         assert document.status_code == 200 and b"ASEAN Intergovernmental Commission" in document.content
     finally:
         server.send_signal(signal.SIGINT)
-        server.communicate(timeout=30)
+        print(server.communicate(timeout=30)[0].decode()[-3000:])  # shown when the test fails
 
 
 def test_load_into_virtuoso_with_a_wrong_password(virtuoso):
