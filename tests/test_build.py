@@ -10,10 +10,10 @@ from aichr_kg.settings import Settings
 def test_unchanged_input_is_validated_once(project, tmp_path):
     settings = Settings(root=project, validation_cache=tmp_path / "cache")
     first = build(settings)
-    assert first.parsed is not None  # parsed and validated
+    assert first.validated  # parsed and validated
     assert list((tmp_path / "cache").glob("*.json"))
     second = build(settings)
-    assert second.parsed is None  # remembered: no second validation
+    assert second.validated is False  # remembered: no second validation
     assert second.violations == first.violations
     assert second.store.triple_count() == first.store.triple_count()
 
@@ -30,5 +30,5 @@ def test_a_changed_file_is_validated_again(project, tmp_path):
 
 def test_no_cache_folder_validates_every_time(project):
     settings = Settings(root=project, validation_cache=None)
-    assert build(settings).parsed is not None
-    assert build(settings).parsed is not None
+    assert build(settings).validated
+    assert build(settings).validated

@@ -95,8 +95,10 @@ def test_malformed_turtle_is_reported_with_file_and_line(project_copy):
 
 
 def test_invalid_data_is_refused_with_file_shape_and_message(project_copy):
-    events = project_copy / "data" / "press-release-2022-10-03-tip-consultation" / "events" / "2022-09-27-tip-consultation.ttl"
+    # the consultation's full dates are a reading (the release gives no year), so they sit in the readings folder
+    events = project_copy / "data" / "press-release-2022-10-03-tip-consultation" / "readings" / "readings.ttl"
     text = events.read_text()
+    assert 'schema:startDate "2022-09-27"^^xsd:date' in text
     events.write_text(text.replace('schema:startDate "2022-09-27"^^xsd:date', 'schema:startDate "27 September"'))
     result = cli("validate", root=project_copy)
     assert result.returncode == 1

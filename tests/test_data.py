@@ -13,23 +13,32 @@ def select(store, query):
     return store.select(query).rows
 
 
-def test_every_typed_entity_cites_a_source(store):
+AK = "https://w3id.org/aichr-kg/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def test_every_typed_entity_rests_on_a_basis(store):
+    """Each entity is named by a source document, or cited background, or a curator's reading with its note,
+    or belongs to a vocabulary: nothing in the graph stands on nothing."""
     rows = select(store, f"""
         SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?t }}
           FILTER(STRSTARTS(STR(?e), "{ID}") && !STRENDS(STR(?g), "/graph/derived"))
-          FILTER NOT EXISTS {{ ?e <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
-          FILTER NOT EXISTS {{ ?e a <https://w3id.org/aichr-kg/ontology#SourceDocument> }} }}""")
+          FILTER NOT EXISTS {{ ?sg a <{AK}SourceGraph> . GRAPH ?sg {{ {{ ?e ?p ?o }} UNION {{ ?x ?q ?e }} }} }}
+          FILTER NOT EXISTS {{ GRAPH <{GRAPH}curator-background> {{ {{ ?e <{AK}citation> ?c }} UNION {{ ?x ?r ?e ; <{AK}citation> ?c }} }} }}
+          FILTER NOT EXISTS {{ ?rg a <{AK}ReadingsGraph> . GRAPH ?rg {{ ?e <{AK}curatorNote> ?n }} }}
+          FILTER NOT EXISTS {{ ?e a ?vocab FILTER(?vocab IN (<{SKOS}Concept>, <{SKOS}ConceptScheme>, <{AK}SourceDocument>)) }} }}""")
     assert [r["e"].value for r in rows] == []
 
 
 def test_one_named_graph_per_source_document(settings, store):
     names = {g[len(GRAPH):] for g in store.graph_names()}
     assert SOURCES <= names
-    assert {"reference", "ontology", "shapes", "derived"} <= names
+    assert {"reference", "ontology", "shapes", "derived", "curator-background"} <= names
     for slug in SOURCES:
-        assert store.ask(f"ASK {{ <{ID}source/{slug}> a <https://w3id.org/aichr-kg/ontology#SourceDocument> }}")
-        # what a document's graph holds cites that document
-        assert store.ask(f"ASK {{ GRAPH <{GRAPH}{slug}> {{ ?e <http://www.w3.org/ns/prov#wasDerivedFrom> <{ID}source/{slug}> }} }}")
+        assert store.ask(f"ASK {{ <{ID}source/{slug}> a <{AK}SourceDocument> }}")
+        # the graph is described as derived from its document, holds statements, and entities carry the document as source
+        assert store.ask(f"""ASK {{ <{GRAPH}{slug}> a <{AK}SourceGraph> ; <http://www.w3.org/ns/prov#wasDerivedFrom> <{ID}source/{slug}> .
+            GRAPH <{GRAPH}{slug}> {{ ?s ?p ?o }} ?s <http://purl.org/dc/terms/source> <{ID}source/{slug}> }}""")
 
 
 def test_every_source_file_name_is_recorded(store):
@@ -83,3 +92,51 @@ def test_every_event_has_participations_and_the_graph_has_outcomes(store):
     lonely = select(store, """SELECT ?e { ?e a <https://w3id.org/aichr-kg/ontology#Event>
         FILTER NOT EXISTS { ?p <https://w3id.org/aichr-kg/ontology#inEvent> ?e } }""")
     assert lonely == []
+
+
+def _in(store, graph, triple):
+    return store.ask(f"ASK {{ GRAPH <{GRAPH}{graph}> {{ {triple} }} }}")
+
+
+WG, PR22, PR24, PR25 = ("working-group-secretariat-page", "press-release-2022-10-03-tip-consultation",
+                        "press-release-2024-05-08-human-rights-index-consultation", "press-release-2025-11-7th-ahrd-dialogue")
+
+
+def test_each_source_graph_holds_what_its_document_states_and_nothing_else(store):
+    body, ev = f"<{ID}body/", f"<{ID}event/"
+    # the Working Group page's own statements about shared entities are in its graph
+    assert _in(store, WG, f"{body}ahrc> <{AK}secretariatOf> {body}working-group-asean-hrm>")
+    assert _in(store, WG, f'<{ID}instrument/asean-charter> <http://data.europa.eu/eli/ontology#first_date_entry_in_force> "2008-12-15"^^<http://www.w3.org/2001/XMLSchema#date>')
+    assert _in(store, WG, f'{body}aichr> <https://schema.org/foundingDate> ?d')
+    assert _in(store, WG, f"{body}national-working-groups> <http://www.w3.org/ns/org#subOrganizationOf> {body}working-group-asean-hrm>")
+    # the 2022 release states its counts; the year of its dates is a reading, not a statement
+    assert _in(store, PR22, f'?c <{AK}countOf> <{ID}counted/member-states> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> 9')
+    assert not _in(store, PR22, f"{ev}2022-09-27-tip-consultation> <https://schema.org/startDate> ?d")
+    assert _in(store, PR22 + "/readings", f"{ev}2022-09-27-tip-consultation> <https://schema.org/startDate> ?d")
+    # the 2024 release hedges its participant count
+    assert _in(store, PR24, f'?c <{AK}countOf> <{ID}counted/participants> ; <{AK}countQualifier> "more than"@en')
+    # the 2025 release: the recommendations are the Dialogue's, heard in its final segment; the 6th Dialogue exists
+    assert _in(store, PR25, f"<{ID}outcome/2025-11-17-7th-asean-human-rights-dialogue-r3> a <{AK}Recommendation> ; <{AK}madeAt> {ev}2025-11-17-7th-asean-human-rights-dialogue> ; <{AK}heardAt> {ev}2025-11-17-7th-asean-human-rights-dialogue-final-segment>")
+    assert _in(store, PR25, f"{ev}6th-asean-human-rights-dialogue> <{AK}seriesNumber> 6")
+    # segment organisers the release does not name are readings; the 43rd Summit's venue is cited background
+    assert not _in(store, PR25, f"?p <{AK}inEvent> {ev}2025-11-17-7th-asean-human-rights-dialogue-final-segment> ; <{AK}role> <{ID}role/organiser>")
+    assert not _in(store, PR25, f"{ev}2023-43rd-asean-summit> <https://schema.org/location> ?l")
+    assert _in(store, "curator-background", f"{ev}2023-43rd-asean-summit> <https://schema.org/location> ?l ; <{AK}citation> ?c")
+    for slug in (WG, PR22, PR24, PR25):
+        assert not _in(store, slug, f"?s <{AK}curatorNote> ?n"), slug
+        assert not _in(store, slug, f"?s <{AK}citation> ?c"), slug
+
+
+def test_statement_nodes_of_the_source_graphs_have_locators(store):
+    for slug in (WG, PR22, PR24, PR25):
+        rows = select(store, f"""SELECT DISTINCT ?s {{ GRAPH <{GRAPH}{slug}> {{ ?s ?p ?o }}
+            ?s a ?t FILTER(?t IN (<{AK}Participation>, <{AK}Recommendation>, <{AK}Agreement>, <{AK}Proposal>, <{AK}Count>,
+                                  <{AK}FollowUp>, <{AK}PostHolding>, <{AK}Provision>) || EXISTS {{ ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{AK}Event> }})
+            FILTER NOT EXISTS {{ GRAPH <{GRAPH}{slug}> {{ ?s <{AK}locator> ?l }} }} }}""")
+        assert [r["s"].value for r in rows] == [], slug
+
+
+def test_background_facts_cite_a_public_document(store):
+    rows = select(store, f"""SELECT DISTINCT ?s {{ GRAPH <{GRAPH}curator-background> {{ ?s ?p ?o
+        FILTER NOT EXISTS {{ ?s <{AK}citation> ?c }} }} }}""")
+    assert rows == []

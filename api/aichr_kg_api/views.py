@@ -24,7 +24,7 @@ SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # Shown in the page head or in a section of their own, not among the property rows.
-_HEAD = {RDF + "type", RDFS + "label", DCT + "description", SKOS + "altLabel", PROV + "wasDerivedFrom"}
+_HEAD = {RDF + "type", RDFS + "label", DCT + "description", SKOS + "altLabel", PROV + "wasDerivedFrom", DCT + "source"}
 # Rows that read best first; the rest follow alphabetically.
 _FIRST = [SKOS + "definition", SCHEMA + "startDate", SCHEMA + "endDate", DCT + "issued", SCHEMA + "location",
           SCHEMA + "eventAttendanceMode", SCHEMA + "superEvent", "ontology#inSeries", "ontology#seriesNumber"]

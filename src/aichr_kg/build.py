@@ -16,14 +16,10 @@ import pyoxigraph as ox
 
 from aichr_kg import release
 from aichr_kg.namespaces import PREFIXES, graph_iri
-from aichr_kg.parsing import ParsedGraph, parse_all
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
-from aichr_kg.validation import ENGINES, Violation, validate_parsed
-
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
-               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+from aichr_kg.validation import ENGINES, Violation, validate_files
 
 DUMPS = {  # file suffix -> (format, whole dataset with graph names?)
     "trig": (ox.RdfFormat.TRIG, True),
@@ -45,7 +41,7 @@ class InvalidData(Exception):
 @dataclass
 class Build:
     store: EmbeddedStore
-    parsed: ParsedGraph | None = None
+    validated: bool = False  # False when the input was known valid (remembered) or validation was off
     violations: list[Violation] = field(default_factory=list)
 
 
@@ -58,7 +54,7 @@ def _rebase(term, base: str):
 def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
     """Load files into their named graphs; IRIs under the default base move to ``base`` if it differs."""
     for source in files:
-        fmt = _OX_FORMATS[source.rdf_format]
+        fmt = source.ox_format
         if base == DEFAULT_BASE:
             store.load_file(source.path, source.graph, fmt)
             continue
@@ -85,7 +81,7 @@ def _fingerprint(files: list[SourceFile]) -> str:
     """SHA-256 of everything validation depends on: each file's bytes, place and graph, and the engine's version."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{ENGINES[0]} {version(ENGINES[0])} rdflib {version('rdflib')}".encode())
+    digest = hashlib.sha256(f"{ENGINES[0]} {version(ENGINES[0])} pyoxigraph {version('pyoxigraph')}".encode())
     for source in files:
         digest.update(f"\0{source.kind}\0{source.graph}\0{source.path.name}\0".encode())
         digest.update(source.path.read_bytes())
@@ -120,10 +116,10 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
     files = all_files(settings)
     key = _fingerprint(files) if validate else ""
     violations = _remembered(settings, key) if validate else None
-    parsed = None
+    validated = violations is None and validate
     if violations is None:  # new or changed input: parse and validate it
-        parsed = parse_all(files)  # raises DataFilesError naming every broken file
-        violations = validate_parsed(parsed, settings.root) if validate else []
+        # raises DataFilesError naming every broken file
+        violations = validate_files(files, settings.root) if validate else []
         blocking = [v for v in violations if v.severity == "Violation"]
         if blocking:
             raise InvalidData(blocking)
@@ -135,7 +131,7 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
     release.stamp(store, settings, release.current(settings))
     if extra:
         load_into(store, list(extra), settings.base)
-    return Build(store, parsed, violations)
+    return Build(store, validated, violations)
 
 
 def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:

@@ -11,10 +11,14 @@ of their own so that they can be queried and dereferenced like the data.
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from aichr_kg.namespaces import graph_iri
 from aichr_kg.settings import Settings
 
 RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+              "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,13 @@ class SourceFile:
 
     @property
     def rdf_format(self) -> str:
+        """rdflib's name of the file's format."""
         return RDF_SUFFIXES[self.path.suffix]
+
+    @property
+    def ox_format(self) -> ox.RdfFormat:
+        """pyoxigraph's format of the file."""
+        return OX_FORMATS[self.rdf_format]
 
 
 def _ttl_files(folder: Path) -> list[Path]:

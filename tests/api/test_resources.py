@@ -108,7 +108,7 @@ def test_document_holds_own_triples_incoming_links_labels_and_sources(ld_client,
     for obj in set(own.objects(AICHR)) | {s for s, _ in pointing}:
         if isinstance(obj, URIRef) and list(about(store, str(obj)).objects(obj, RDFS.label)):
             assert doc.value(obj, RDFS.label) is not None, f"{obj} is linked but not labelled"
-    sources = set(own.objects(AICHR, PROV.wasDerivedFrom))
+    sources = set(own.objects(AICHR, DCTERMS.source))
     assert sources and all(doc.value(src, DCTERMS.title) for src in sources)
 
 

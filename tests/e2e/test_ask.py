@@ -137,7 +137,7 @@ def test_downloads_csv_and_json_hold_the_answer(page, served):
 
 def test_a_permalink_opened_elsewhere_gives_the_same_answer(page, open_page):
     page.goto("/?q=partner-network")
-    page.select_option("#param-body", label="UN Children's Emergency Fund")
+    page.select_option("#param-body", label="United Nations Children's Fund")
     page.get_by_role("button", name="Show the answer").click()
     expect(page).to_have_url(re.compile(r"body=body(:|%3A)unicef"))
     page.wait_for_function("() => !document.querySelector('#answer').classList.contains('is-loading')")
