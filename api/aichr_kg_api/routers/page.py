@@ -244,7 +244,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/")}
+                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None}
     if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
         public = linked.settings.public_url or str(request.base_url)
         public = public if public.endswith("/") else public + "/"
