@@ -9,6 +9,10 @@ from aichr_kg.catalogue import Catalogue
 from aichr_kg.settings import Settings
 
 NAMES = sorted(Catalogue(Settings()).queries)
+KNOWN = {  # (configuration, question): why that server answers otherwise (strict: must fail until it is fixed)
+    ("virtuoso", "events-in-place"): "Virtuoso 7.2.5 repeats a row despite DISTINCT when a schema:containedInPlace* "
+                                     "step is stated in two named graphs (one event comes out twice)",
+}
 
 
 def _rows(url: str, name: str):
@@ -18,7 +22,10 @@ def _rows(url: str, name: str):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_canned_question_agrees_with_the_embedded_store(service, embedded_service, name):
+def test_canned_question_agrees_with_the_embedded_store(request, service, embedded_service, name):
+    configuration = request.node.callspec.params["service"]
+    if (configuration, name) in KNOWN:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[configuration, name]))
     rows = _rows(service.url, name)
     assert rows, f"{name} gave no rows"
     expected = _rows(embedded_service.url, name)
