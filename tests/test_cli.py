@@ -105,3 +105,21 @@ def test_invalid_data_is_refused_with_file_shape_and_message(project_copy):
     assert "2022-09-27-tip-consultation.ttl" in result.stdout and "EventShape" in result.stdout
     assert "dates are xsd:date" in result.stdout
     assert cli("build", "--out", str(project_copy / "dist"), root=project_copy).returncode == 1
+
+
+def test_build_keeps_a_release_under_its_data_version(tmp_path, settings):
+    from click.testing import CliRunner
+
+    from aichr_kg.cli import main
+    from aichr_kg.release import current
+
+    version = current(settings).version
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "dist"), "--release", str(tmp_path / "releases")])
+    assert result.exit_code == 0, result.output
+    assert f"(data version {version})" in result.output
+    kept = tmp_path / "releases" / version
+    assert {p.name for p in kept.iterdir()} == {f"aichr-kg-{version}.{s}" for s in ("ttl", "nt", "trig", "nq", "jsonld")}
+    assert f"<https://w3id.org/aichr-kg/ontology/{version}>".encode() in (kept / f"aichr-kg-{version}.nq").read_bytes()
+    page = (tmp_path / "dist" / "ontology.html").read_text()
+    assert 'id="ASEANBody"' in page and f"ontology/{version}" in page
+    assert CliRunner().invoke(main, ["--version"]).output.strip().startswith("aichr-kg, version ")

@@ -19,7 +19,6 @@ from aichr_kg.settings import Settings
 from aichr_kg.sources import all_files
 
 OWL = "http://www.w3.org/2002/07/owl#"
-DUMP_STEM = "aichr-kg"
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,6 @@ class Release:
     @property
     def version(self) -> str:
         return f"{self.release}+{self.content}"
-
-    def dump_name(self, suffix: str) -> str:
-        return f"{DUMP_STEM}-{self.version}.{suffix}"
 
 
 def content_hash(settings: Settings) -> str:
