@@ -143,3 +143,105 @@ class VirtuosoServer(_ServerProcess):
             self.stop()
             raise
         return self
+
+
+class NginxServer:
+    """Debian's nginx (``make test`` installs it) as a reverse proxy on a free port, from a config in a temp
+    folder: ``location PREFIX/`` passes to ``upstream`` with the prefix stripped, as a sub-path deployment does."""
+
+    BINARY = Path("/usr/sbin/nginx")
+
+    def __init__(self, folder: Path, upstream: str, prefix: str):
+        self.folder, self.port = folder, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
+                                                                                  "uwsgi", "scgi"))
+        (folder / "nginx.conf").write_text(f"""
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temps}
+    server {{
+        listen 127.0.0.1:{self.port};
+        location {prefix}/ {{
+            proxy_pass {upstream}/;
+            proxy_set_header Host $http_host;
+            proxy_redirect off;
+        }}
+    }}
+}}
+""")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "NginxServer":
+        self.process = subprocess.Popen([str(self.BINARY), "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"),
+                                         "-e", str(self.folder / "error.log")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_until_up(self.url + "/", timeout=20)
+        except TimeoutError:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # the master stops its worker
+            self.process.wait(10)
+        self.process = None
+
+
+class Listener:
+    """A TCP socket on a free loopback port that records every connection made to it (and answers none).
+
+    Queries that try to make an engine call out name ``url``; a test then asserts ``connections`` is empty.
+    """
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, name=f"listener-{self.port}", daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.connections.append(conn.recv(4096) or b"(connected, sent nothing)")
+                except OSError:
+                    self.connections.append(b"(connected)")
+
+    def __enter__(self) -> "Listener":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+def no_namespace_library(folder: Path) -> Path:
+    """A shared library whose ``unshare`` always fails with EPERM: loaded by LD_PRELOAD, a host that refuses
+    network namespaces (the workers' ctypes call resolves to it)."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise RuntimeError("a C compiler (cc) is needed to simulate a host without network namespaces")
+    source, library = folder / "nonetns.c", folder / "nonetns.so"
+    source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return library

@@ -1,16 +1,20 @@
 """The worker pool: answers in full or raises; stops runaway queries by deadline or memory; keeps its size."""
 
 import http.server
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
-from aichr_kg.execution import (Admission, QueryEvaluationError, QueryJob, QuerySyntaxError, QueryTimeout, QueryTooBig,
-                                Saturated, UnknownGraph, open_runner, plan_dataset, syntax_message)
-from aichr_kg.querytext import read
+from aichr_kg.execution import (Admission, AnswerTooLarge, NetworkNotIsolated, QueryEvaluationError, QueryJob,
+                                QueryRefused, QuerySyntaxError, QueryTimeout, QueryTooBig, Saturated, WorkerPool,
+                                open_runner, plan_dataset, protocol_dataset, syntax_message)
+from aichr_kg.querycheck import check
 from aichr_kg.settings import Settings
 from aichr_kg.store import Dataset
+from servers import no_namespace_library
 
 LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
          "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
@@ -40,7 +44,7 @@ def test_answers_in_the_requested_format(pool):
 
 
 def test_syntax_error_names_line_and_column(pool):
-    with pytest.raises(QuerySyntaxError, match=r"^syntax error at line 3, column 15: expected one of"):
+    with pytest.raises(QuerySyntaxError, match=r"^syntax error at line 3, column 2 near 'FILTER\(\?x = }'"):
         pool.run(QueryJob("SELECT * WHERE {\n ?s ?p ?o .\n FILTER(?x = }"))
     assert syntax_message("error at 2:7: expected WHERE", line_offset=1) == "syntax error at line 1, column 7: expected WHERE"
 
@@ -87,8 +91,14 @@ def test_workers_have_no_network(pool):
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        with pytest.raises(QueryEvaluationError, match="could not be evaluated"):
+        with pytest.raises(QueryRefused, match="SERVICE"):  # the check refuses it first
             pool.run(QueryJob(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ ?s ?p ?o }} }}"))
+        # past the check (as a text two parsers read differently would be), an isolated process cannot call out
+        isolated = subprocess.run(
+            [sys.executable, "-c", "import socket, sys; from aichr_kg.execution import _isolate_network, _libc; "
+             "assert _isolate_network(_libc()); socket.create_connection(('127.0.0.1', int(sys.argv[1])), 2)",
+             str(server.server_port)], capture_output=True, text=True, timeout=30)
+        assert isolated.returncode != 0 and "Network is unreachable" in isolated.stderr
     finally:
         server.shutdown()
     assert calls == []
@@ -106,15 +116,12 @@ def test_admission_refuses_beyond_the_limit():
 
 
 def test_plan_dataset():
-    known = ["http://g/1", "http://g/2"]
-    assert plan_dataset(read("SELECT * {}"), [], [], known) == Dataset()
-    assert plan_dataset(read("SELECT * FROM <http://g/1> {}"), [], [], known) == Dataset(("http://g/1",), ())
-    protocol = plan_dataset(read("SELECT * FROM <http://g/1> {}"), ["http://g/2"], [], known)
+    assert plan_dataset(check("SELECT * {}"), Dataset()) == Dataset()
+    assert plan_dataset(check("SELECT * FROM <http://g/1> {}"), Dataset()) == Dataset(("http://g/1",), ())
+    protocol = plan_dataset(check("SELECT * FROM <http://g/1> {}"), protocol_dataset(["http://g/2"], []))
     assert protocol == Dataset(("http://g/2",), ())
-    with pytest.raises(UnknownGraph, match="FROM NAMED <http://elsewhere/> is not a graph of this store"):
-        plan_dataset(read("SELECT * FROM NAMED <http://elsewhere/> {}"), [], [], known)
-    with pytest.raises(UnknownGraph, match="default-graph-uri"):
-        plan_dataset(read("SELECT * {}"), ["http://elsewhere/"], [], known)
+    # a graph the store does not hold is kept: it is an empty graph, not an error
+    assert plan_dataset(check("SELECT * FROM NAMED <http://elsewhere/> {}"), Dataset()) == Dataset((), ("http://elsewhere/",))
 
 
 def test_event_loop_path_answers_and_stops_runaways_alike(pool):
@@ -158,3 +165,35 @@ def test_event_loop_path_reads_answers_that_arrive_in_pieces_under_uvloop(pool):
     assert min(sizes) == max(sizes) > 300_000  # every answer whole (more than a socket buffer holds)
     assert b"ASEAN Intergovernmental" in small.body
     assert pool.restarts == restarts  # no worker was lost on the way
+
+
+@pytest.fixture(scope="module")
+def refusing_host(tmp_path_factory):
+    """LD_PRELOAD value making every worker's unshare(2) fail, as on a host without network namespaces."""
+    return str(no_namespace_library(tmp_path_factory.mktemp("nonetns")))
+
+
+def test_pool_fails_closed_where_workers_keep_the_network(refusing_host, monkeypatch, caplog):
+    monkeypatch.setenv("LD_PRELOAD", refusing_host)  # inherited by the workers the pool starts
+    limits = {"size": 1, "timeout": 5, "memory_limit_mb": 400, "max_concurrent": 2}
+    with pytest.raises(NetworkNotIsolated, match="AICHR_KG_ALLOW_WORKER_NETWORK=true"):
+        WorkerPool(None, **limits)
+    with caplog.at_level("WARNING", logger="aichr_kg.execution"):
+        pool = WorkerPool(None, allow_network=True, **limits)  # the operator accepts it
+    try:
+        assert not pool.network_isolated
+        assert "keep network access" in caplog.text and "query check alone" in caplog.text
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            pool.run(QueryJob("ASK { SERVICE <http://127.0.0.1:9/> { } }"))
+    finally:
+        pool.close()
+
+
+def test_answer_over_the_limit_is_stopped_in_the_worker(store):
+    pool = open_runner(Settings(query_workers=1, max_answer_size=1), store)
+    try:
+        with pytest.raises(AnswerTooLarge, match="larger than 1 MB"):
+            pool.run(QueryJob("SELECT * WHERE { ?s ?p ?o }"))
+        assert b"ASEAN" in pool.run(QueryJob(LABEL)).body  # the worker goes on
+    finally:
+        pool.close()

@@ -1,79 +1,11 @@
-"""Reading query text before it runs: the form, the FROM graphs, refusals, and VALUES binding for remote servers."""
+"""Reading our own query texts: tokens, and VALUES blocks binding parameters at the head of the WHERE clause."""
 
 import pyoxigraph as ox
 import pytest
 
-from aichr_kg.querytext import QueryRefused, insert_values, read, tokens
+from aichr_kg.querytext import insert_values, tokens
 
 AICHR = "https://w3id.org/aichr-kg/id/body/aichr"
-
-
-@pytest.mark.parametrize("text, form", [
-    ("SELECT * { ?s ?p ?o }", "SELECT"),
-    ("  # a comment\nPREFIX ex: <http://example.org/>\nBASE <http://example.org/>\nask { }", "ASK"),
-    ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("DESCRIBE <http://example.org/x>", "DESCRIBE"),
-    ("PREFIX : <http://example.org/> :x :y :z", None),
-])
-def test_form(text, form):
-    assert read(text).form == form
-
-
-def test_from_graphs_resolved():
-    text = ("PREFIX g: <https://w3id.org/aichr-kg/graph/> BASE <http://example.org/dir/>\n"
-            "SELECT * FROM g:reference FROM <other> FROM NAMED <http://kasei.us/data1.rdf> WHERE { ?s ?p ?o }")
-    found = read(text)
-    assert found.from_graphs == ["https://w3id.org/aichr-kg/graph/reference", "http://example.org/dir/other"]
-    assert found.from_named_graphs == ["http://kasei.us/data1.rdf"]
-    assert read("SELECT * FROM <graph/x> { }", base="https://w3id.org/aichr-kg/").from_graphs == [
-        "https://w3id.org/aichr-kg/graph/x"]
-
-
-def test_from_inside_strings_and_comments_is_not_a_clause():
-    text = 'SELECT * WHERE { ?s ?p "FROM <http://x/>" } # FROM <http://y/>'
-    assert read(text).from_graphs == []
-
-
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    # the parser reads SERVICEex:x as SERVICE ex:x
-    "PREFIX ex: <http://example.org/> SELECT * WHERE { SERVICEex:sparql { ?s ?p ?o } }",
-    # '<?b)SERVICE$v#>' reads as an IRI, but the parser sees ?a < ?b, then SERVICE $v, then a comment
-    "SELECT * WHERE { FILTER(?a<?b)SERVICE$v#>\n{ ?s ?p ?o } }",
-    # an escaped quote in a prefixed name must not open a string that would hide what follows
-    "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:a\\'b SERVICE <http://example.org/> { } } #'",
-])
-def test_service_refused(text):
-    with pytest.raises(QueryRefused, match="SERVICE"):
-        read(text)
-
-
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { ?s <https://schema.org/Service> ?o }",
-    "SELECT * WHERE { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?o }",
-    'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
-    "SELECT ?service WHERE { ?service a ?type } # SERVICE <http://x/>",
-    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:service ?o }",
-])
-def test_service_in_names_strings_and_comments_is_fine(text):
-    assert read(text).form == "SELECT"
-
-
-@pytest.mark.parametrize("text, word", [
-    ("INSERT DATA { <http://x/s> <http://x/p> 1 }", "INSERT"),
-    ("PREFIX x: <http://x/>\nDELETE WHERE { ?s ?p ?o }", "DELETE"),
-    ("clear all", "CLEAR"), ("DROP GRAPH <http://x/>", "DROP"), ("WITH <http://x/> DELETE {} WHERE {}", "WITH"),
-])
-def test_updates_refused(text, word):
-    with pytest.raises(QueryRefused, match=f"read-only") as refused:
-        read(text)
-    assert word in str(refused.value)
-
-
-def test_load_refused():
-    with pytest.raises(QueryRefused, match="LOAD is not allowed"):
-        read("LOAD <http://example.org/data.ttl> INTO GRAPH <http://x/>")
 
 
 def test_tokens_keep_strings_and_iris_whole():

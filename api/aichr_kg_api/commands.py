@@ -21,9 +21,11 @@ from aichr_kg.sources import extra_files
               help="Name an extra file's graph <BASE + file name> (default: its file: URI); TriG/N-Quads keep their own names.")
 @click.option("--endpoint", default=None,
               help="Serve a remote SPARQL server's graph (its query URL, filled by `aichr-kg load`) instead of building one.")
+@click.option("--root-path", default=None,
+              help="Path prefix the service is reached under behind a reverse proxy (/kg); default AICHR_KG_ROOT_PATH.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[Path, ...],
-          extra_graph_base: str | None, endpoint: str | None) -> None:
+          extra_graph_base: str | None, endpoint: str | None, root_path: str | None) -> None:
     """Validate, build and serve the graph over HTTP (or serve the graph of a remote SPARQL server)."""
     import json
 
@@ -37,10 +39,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
         env["AICHR_KG_EXTRA_GRAPH_BASE"] = extra_graph_base
     if endpoint:
         env["AICHR_KG_STORE"], env["AICHR_KG_ENDPOINT"] = "remote", endpoint
+    if root_path is not None:
+        env["AICHR_KG_ROOT_PATH"] = root_path
     try:  # refuse bad settings in one line, before uvicorn starts (it reads them from the environment)
         served = Settings(**{**settings.model_dump(), "extra": list(extra) or settings.extra,
                              "extra_graph_base": extra_graph_base or settings.extra_graph_base,
-                             **({"store": "remote", "endpoint": endpoint} if endpoint else {})})
+                             **({"store": "remote", "endpoint": endpoint} if endpoint else {}),
+                             **({"root_path": root_path} if root_path is not None else {})})
     except ValueError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
     if not endpoint and served.store_cache is not None:  # build (or find) the graph once, here: workers open it

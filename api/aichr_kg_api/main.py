@@ -8,10 +8,11 @@ from fastapi.staticfiles import StaticFiles
 from aichr_kg import __version__
 from aichr_kg.execution import open_runner
 from aichr_kg.settings import Settings
-from aichr_kg_api import respond, security
+from aichr_kg_api import openapi, respond, security
+from aichr_kg_api.conventions import HttpConventions, Validators
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
-from aichr_kg_api.routers import discovery, page, queries, resources, search, sparql
+from aichr_kg_api.routers import apidocs, discovery, page, queries, resources, search, sparql
 from aichr_kg_api.state import GraphState
 from aichr_kg_api.templating import STATIC
 
@@ -24,22 +25,26 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         app.state.graph = graph = state or GraphState.from_settings(settings)
         app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
+        app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
         try:
             yield
         finally:
             app.state.runner.close()
             app.state.linked.close()
 
-    app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
     app.add_middleware(SparqlFastPath)  # added first: the innermost, so CORS and security headers still wrap it
+    app.add_middleware(HttpConventions, settings=settings)  # HEAD, compression, ETag / 304 (also on the fast path)
     security.install(app, settings)
     app.include_router(queries.router)
     app.include_router(sparql.router)
-    for router in (resources.router, search.router, discovery.router, page.router):
+    for router in (resources.router, search.router, discovery.router, apidocs.router, page.router):
         app.include_router(router)
     app.add_exception_handler(404, respond.not_found_handler)  # unknown URIs: a page with a search form
+    app.mount("/static/apidocs", StaticFiles(directory=apidocs.VIEWERS), name="apidocs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    openapi.install(app)
     return app
 
 

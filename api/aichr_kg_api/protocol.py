@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from fastapi import Request
 
+from aichr_kg_api.negotiation import PREFERENCE_PARAMS, preferences
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -32,7 +34,7 @@ class QueryRequest:
     query: str | None  # None: a GET asking for the service description
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None  # the `format` parameter, overriding Accept
+    prefer: tuple[str, ...] = ()  # `format` / `output` / `results` values: preferred over Accept where offered
 
 
 def body_limit(max_query_length: int) -> int:
@@ -73,9 +75,8 @@ def parse(method: str, content_type: str | None, query_string: bytes, body: byte
             raise ProtocolError(400, "the query is empty")
         if len(query) > max_query_length:
             raise ProtocolError(413, f"the query is {len(query)} characters long; the limit is {max_query_length}")
-    formats = [value for name, value in params if name == "format" and value]
-    return QueryRequest(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
-                        formats[-1] if formats else None)
+    prefer = preferences(value for name, value in params if name in PREFERENCE_PARAMS)
+    return QueryRequest(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), prefer)
 
 
 def _post_params(content_type: str | None, url_params: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:

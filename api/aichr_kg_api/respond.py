@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment
 
-from aichr_kg_api.negotiation import HTML, RDF_FORMATS, Format, NotAcceptable, by_suffix, choose
+from aichr_kg_api.negotiation import HTML, RDF_FORMATS, Format, NotAcceptable, by_suffix, choose, preferences
 from aichr_kg_api.serialize import write
 
 TEXT = Format("text/plain", "text", "txt", None)
@@ -38,7 +38,7 @@ def negotiate(request: Request, offers: list[Format], suffix_format: Format | No
     """The format asked for: path suffix, then ``format`` parameter, then Accept (raises NotAcceptable)."""
     if suffix_format is not None:
         return suffix_format
-    return choose(offers, request.headers.get("accept"), request.query_params.get("format"))
+    return choose(offers, request.headers.get("accept"), preferences(request.query_params.getlist("format")))
 
 
 def with_query(path: str, **params) -> str:

@@ -40,10 +40,25 @@ def sparql_link(query: str) -> str:
     return "/sparql?query=" + quote(query, safe="")
 
 
+def at_root(path: str | None, root: str) -> str | None:
+    """A path of this service as the client must ask for it: under ``Settings.root_path`` when the service is
+    served below a path prefix (``/doc/x`` -> ``/kg/doc/x``); other links (``https://...``, ``#x``) unchanged."""
+    if root and path and path.startswith("/") and not path.startswith("//") and not _under(path, root):
+        return root + path
+    return path
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith((root + "/", root + "?"))
+
+
 def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["href"] = lambda iri: href(iri, settings.base)
+    root = settings.root_path
+    env.filters["href"] = lambda iri: at_root(href(iri, settings.base), root)
+    env.filters["local"] = lambda path: at_root(path, root)
+    env.globals["root"] = root
     env.filters["curie"] = vocabulary.curie
     env.filters["urlencode_query"] = lambda value: quote(str(value), safe="")
     env.globals["site"] = {"name": "aichr-kg", "base": settings.base}

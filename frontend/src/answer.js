@@ -3,6 +3,7 @@
 // and the form work as plain navigation; with it the page shows progress and plain-language errors.
 
 import { drawView } from "./views.js";
+import { ROOT } from "./root.js";
 
 const SLOW_AFTER_MS = 8000;
 let inFlight = null;
@@ -24,7 +25,7 @@ export function setupAnswers() {
     event.preventDefault();
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) if (value !== "") params.append(name, value);
-    load(`/?${params}`, { push: true });
+    load(`${ROOT}/?${params}`, { push: true });
   });
   window.addEventListener("popstate", () => load(window.location.href, { push: false }));
   enhanceAnswer();

@@ -4,6 +4,7 @@ import Yasgui from "@zazuko/yasgui";
 import "@zazuko/yasgui/build/yasgui.min.css";
 import "./editor.css";
 import { bars, hbars } from "./views.js";
+import { ROOT } from "./root.js";
 
 // Class and property completion asks a remote vocabulary service; this page talks to its own host only.
 Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
@@ -67,7 +68,7 @@ function start() {
   if (!root) return;
   const examples = JSON.parse(root.dataset.examples || "[]");
   const prefixes = JSON.parse(root.dataset.prefixes || "{}");
-  const endpoint = new URL("/sparql", window.location.href).href;
+  const endpoint = new URL(`${ROOT}/sparql`, window.location.href).href;
   const wanted = new URLSearchParams(window.location.search);
   const initial = wanted.get("query") || examples.find((e) => e.name === wanted.get("example"))?.text || examples[0]?.text || "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
   root.textContent = "";

@@ -1,13 +1,14 @@
 // Entity pages: a small neighbourhood graph and a timeline, drawn into the section that
 // templates/page/_entity_extras.html adds (#explore, data-iri), from GET /explore?iri=...
 import { drawView } from "./views.js";
+import { ROOT } from "./root.js";
 
 export async function setupExplore() {
   const section = document.getElementById("explore");
   if (!section || !section.dataset.iri) return;
   let data;
   try {
-    const response = await fetch(`/explore?iri=${encodeURIComponent(section.dataset.iri)}`, { headers: { Accept: "application/json" } });
+    const response = await fetch(`${ROOT}/explore?iri=${encodeURIComponent(section.dataset.iri)}`, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     data = await response.json();
   } catch {

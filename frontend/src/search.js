@@ -1,6 +1,7 @@
 // Suggestions under the header's search box (#site-search), as an ARIA combobox: type a name or an
 // acronym, move with the arrow keys, Enter opens the entity's page. Without this script the box is a
 // plain form that lists results on /search.
+import { ROOT, local } from "./root.js";
 
 const DELAY_MS = 120;
 const LIMIT = 8;
@@ -40,7 +41,7 @@ export function setupSearch() {
     input.setAttribute("aria-activedescendant", items[active].id);
     items[active].scrollIntoView({ block: "nearest" });
   };
-  const go = (hit) => { window.location.assign(hit.href || `/search?q=${encodeURIComponent(hit.label)}`); };
+  const go = (hit) => { window.location.assign(local(hit.href || `/search?q=${encodeURIComponent(hit.label)}`)); };
 
   const render = (query) => {
     list.replaceChildren();
@@ -79,7 +80,7 @@ export function setupSearch() {
     if (controller) controller.abort();
     controller = new AbortController();
     try {
-      const response = await fetch(`/search?q=${encodeURIComponent(query)}&limit=${LIMIT}`,
+      const response = await fetch(`${ROOT}/search?q=${encodeURIComponent(query)}&limit=${LIMIT}`,
         { headers: { Accept: "application/json" }, signal: controller.signal });
       if (!response.ok) { close(); return; }
       const body = await response.json();

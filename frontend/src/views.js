@@ -2,6 +2,7 @@
 // rows of {column: {text, href?, iri?}} with labels already resolved. Plain DOM and SVG, built with
 // createElement / textContent only (a label is never parsed as markup). The table below each view
 // stays the accessible, printable form of the same answer.
+import { ROOT, local } from "./root.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -41,7 +42,7 @@ function svg(tag, attrs = {}, ...children) {
 }
 
 function link(cell) {
-  return cell.href ? el("a", { href: cell.href }, cell.text) : document.createTextNode(cell.text);
+  return cell.href ? el("a", { href: local(cell.href) }, cell.text) : document.createTextNode(cell.text);
 }
 
 function title(text) {
@@ -235,7 +236,7 @@ function network(container, data) {
       svg("text", { x: tx, y: ty, "text-anchor": side, "font-size": n.isCentre ? 14 : 12, "font-weight": n.isCentre ? 700 : 400,
         "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 4, "stroke-linejoin": "round" }, words),
       svg("title", {}, n.text));
-    root.append(n.href ? svg("a", { href: n.href }, group) : group);
+    root.append(n.href ? svg("a", { href: local(n.href) }, group) : group);
   }
   const heading = data.options?.title || (hub ? `${hub.text} and ${list.length - 1} partners`
     : `As a network: ${edges.length} links between ${list.length} names`);
@@ -400,7 +401,7 @@ function map(container, data) {
         "aria-label": `${name}: ${count} ${count === 1 ? "answer" : "answers"}`, "aria-current": code === chosen ? "true" : null };
       if (paramName && labels.has(code) && code !== chosen) {
         const params = new URLSearchParams({ q: data.question, [paramName]: `state:${code}` });
-        grid.append(el("li", {}, el("a", { ...attrs, href: `/?${params}`, "data-question": data.question }, ...text)));
+        grid.append(el("li", {}, el("a", { ...attrs, href: `${ROOT}/?${params}`, "data-question": data.question }, ...text)));
       } else {
         grid.append(el("li", {}, el("span", attrs, ...text)));
       }

@@ -9,11 +9,19 @@ the service's event loop wait on that socket, no thread per query), so a caller 
 either the whole answer or an error, never a truncated one. A query that overruns its deadline
 has its worker killed (and a fresh one started in the background); a query that outgrows the
 memory ceiling (``RLIMIT_AS``: ``query_memory_limit`` MB on top of the loaded graph) dies on its
-own and is reported as such. Workers also drop their
-network access where the kernel allows (a new network namespace), a second line of defence
-behind ``querytext``'s refusal of SERVICE.
+own and is reported as such; an answer longer than ``max_answer_size`` MB is stopped as it is
+written (``AnswerTooLarge``), so that the service process never receives more than that.
 
-A remote store needs no pool: its HTTP client carries the deadline (``DirectRunner``).
+The worker is also where a text is checked (``aichr_kg.querycheck``: the full SPARQL 1.1 grammar,
+refusing updates, LOAD and SERVICE), under the same deadline and memory ceiling, so that no parse
+runs unbounded in the service process; the text the engine then runs is the checked one. Workers
+drop their network access (a new network namespace), a second line of defence behind that check;
+where the kernel does not allow it the pool refuses to start unless the operator accepts it
+(``allow_worker_network``).
+
+A remote store runs its queries itself (its HTTP client carries the deadline: ``DirectRunner``),
+but the texts it gets are checked first by a pool of workers holding an empty store, which
+pyoxigraph must also be able to read.
 Either way at most ``max_concurrent_queries`` queries run or wait at once; more are refused
 (``Saturated``) rather than queued without bound.
 
@@ -40,15 +48,16 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
-from aichr_kg.querytext import QueryText
-from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
+from aichr_kg import querycheck
+from aichr_kg.querycheck import Checked
+from aichr_kg.store import AnswerOverLimit, Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +75,22 @@ class QueryEvaluationError(QueryError):
     """The query parsed but the store could not evaluate it."""
 
 
-class UnknownGraph(QueryError):
-    """A FROM / FROM NAMED clause or a default-graph-uri / named-graph-uri names a graph the store does not hold."""
+class QueryRefused(QueryError):
+    """The query asks for what this endpoint never does: an update, LOAD, SERVICE (403)."""
+
+
+class AnswerTooLarge(QueryError):
+    """The answer grew past ``max_answer_size`` and was stopped before it reached the service."""
+
+    @classmethod
+    def over(cls, limit_mb: int) -> "AnswerTooLarge":
+        return cls(f"the answer is larger than {limit_mb} MB, the most this endpoint sends for one query (setting "
+                   "max_answer_size); narrow it down (a LIMIT, fewer or shorter variables), or page through it "
+                   "with LIMIT and OFFSET")
+
+
+class NetworkNotIsolated(RuntimeError):
+    """The kernel would not give the query workers an empty network namespace, and the operator has not accepted that."""
 
 
 class NotAcceptable(QueryError):
@@ -116,24 +139,25 @@ class QueryJob:
     results_format: str | None = "application/sparql-results+json"
     graph_format: str | None = "text/turtle"
     base_iri: str | None = None  # what relative IRIs in the query resolve against
+    form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE: set once the text has been checked
 
 
-def plan_dataset(text: QueryText, default_graph_uris: Iterable[str], named_graph_uris: Iterable[str],
-                 known: Iterable[str]) -> Dataset:
-    """The dataset of a request (protocol parameters win over FROM), refusing graphs the store does not hold."""
-    default, named = list(default_graph_uris), list(named_graph_uris)
-    known = set(known)
-    named_in_request = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
-    named_in_query = [("FROM", g) for g in text.from_graphs] + [("FROM NAMED", g) for g in text.from_named_graphs]
-    for where, iri in named_in_request + named_in_query:
-        if iri not in known:
-            raise UnknownGraph(f"{where} <{iri}> is not a graph of this store; graphs are only selected among "
-                               "those held here (nothing is fetched from the web); the service description "
-                               "(GET /sparql) lists them")
-    if default or named:
-        return Dataset(tuple(default), tuple(named))
-    if text.declares_dataset:  # spelled out: a union default graph would otherwise hide FROM
-        return Dataset(tuple(text.from_graphs), tuple(text.from_named_graphs))
+def protocol_dataset(default_graph_uris: Iterable[str], named_graph_uris: Iterable[str]) -> Dataset:
+    """The dataset named by a request's ``default-graph-uri`` / ``named-graph-uri`` (not given: ``Dataset()``)."""
+    default, named = tuple(default_graph_uris), tuple(named_graph_uris)
+    return Dataset(default, named) if default or named else Dataset()
+
+
+def plan_dataset(checked: Checked, requested: Dataset) -> Dataset:
+    """The dataset a query runs on: the protocol's graphs win over FROM / FROM NAMED, else the union of all graphs.
+
+    A graph the store does not hold is an empty graph (SPARQL's dataset semantics, as Oxigraph and
+    Fuseki read it), never fetched: stores only ever select among the graphs they hold.
+    """
+    if requested.given:
+        return requested
+    if checked.declares_dataset:  # spelled out: a union default graph would otherwise hide FROM
+        return Dataset(checked.from_graphs, checked.from_named_graphs)
     return Dataset()
 
 
@@ -196,26 +220,35 @@ def _retry_after(timeout: float) -> int:
 
 
 class DirectRunner:
-    """Runs jobs on a store in the calling thread: for a remote store, whose HTTP client enforces the deadline."""
+    """Runs jobs on a remote store, whose HTTP client enforces the deadline, once ``checker`` (a pool over an
+    empty store) has checked their text; the store gets the checked text."""
 
-    def __init__(self, store, max_concurrent: int, timeout: float):
-        self.store = store
+    def __init__(self, store, checker: "WorkerPool", max_concurrent: int, timeout: float):
+        self.store, self.checker = store, checker
         self.admission = Admission(max_concurrent, _retry_after(timeout))
 
     def run(self, job: QueryJob) -> Serialized:
+        return self._send(self._checked(job, self.checker.run(job)))
+
+    async def run_async(self, job: QueryJob) -> Serialized:
+        checked = await self.checker.run_async(job)
+        return await asyncio.to_thread(self._send, self._checked(job, checked))
+
+    @staticmethod
+    def _checked(job: QueryJob, checked: Checked) -> QueryJob:
+        return replace(job, query=checked.text, dataset=plan_dataset(checked, job.dataset), form=checked.form)
+
+    def _send(self, job: QueryJob) -> Serialized:
         with self.admission:
             try:
                 return self.store.serialize(job.query, results_format=job.results_format,
                                             graph_format=job.graph_format, dataset=job.dataset,
-                                            base_iri=job.base_iri)
+                                            base_iri=job.base_iri, form=job.form)
             except NoAcceptableFormat as exc:
                 raise NotAcceptable(_not_acceptable(exc.args[0])) from None
 
-    async def run_async(self, job: QueryJob) -> Serialized:
-        return await asyncio.to_thread(self.run, job)
-
     def close(self) -> None:
-        pass
+        self.checker.close()
 
 
 def _not_acceptable(kind: str) -> str:
@@ -249,10 +282,31 @@ def _address_space() -> int:
         return 0
 
 
+# The check (pyparsing) recurses some 20-30 frames per bracket of nesting, the engine's parser deeper still: a worker
+# gets a stack with room for far more than the nesting limit, and a recursion limit that stops the check well before
+# that room is used (a RecursionError, answered 400), so that no text can overflow it.
+_STACK_BYTES, _STACK_PER_FRAME = 512 * 2**20, 8192
+
+
+def _with_deep_stack() -> None:
+    """Start this worker again (exec) with a stack of ``_STACK_BYTES`` if it has less and may have more; then set
+    the recursion limit to what its stack holds. Before anything heavy is loaded, so the exec costs little."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    wanted = _STACK_BYTES if hard == resource.RLIM_INFINITY else min(_STACK_BYTES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    stack = wanted if soft == resource.RLIM_INFINITY else soft
+    sys.setrecursionlimit(max(1000, min(stack, _STACK_BYTES) // _STACK_PER_FRAME))
+
+
 def worker_entry() -> None:
-    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB copy|open`` (DUMP: an N-Quads
-    file, or the folder of a store on disk, copied into memory or opened as it is)."""
-    fd, dump, memory_limit_mb, copy = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "copy"
+    """Body of a worker process: ``python -c '...worker_entry()' FD DUMP MEMORY_MB copy|open|check ANSWER_MB``
+    (DUMP: an N-Quads file, or the folder of a store on disk, copied into memory or opened as it is; ``check``:
+    an empty store, the worker only checks texts)."""
+    _with_deep_stack()
+    fd, dump, memory_limit_mb, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    answer_limit = int(sys.argv[5]) * 2**20
     conn = Connection(fd)
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
@@ -260,8 +314,11 @@ def worker_entry() -> None:
     isolated = _isolate_network(libc)
     import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
 
-    if Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
-        store = EmbeddedStore.open_read_only(Path(dump), copy)
+    querycheck.check("ASK {}")  # the parser is built on first use: now, not on the first query
+    if mode == "check":
+        store = EmbeddedStore()
+    elif Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
+        store = EmbeddedStore.open_read_only(Path(dump), mode == "copy")
     else:
         store = EmbeddedStore()
         store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
@@ -274,23 +331,35 @@ def worker_entry() -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        status, payload = _execute(store, job)
+        status, payload = _execute(store, job, mode == "check", answer_limit)
         conn.send((status, payload))
         if status == "memory":
             return
 
 
-def _execute(store: EmbeddedStore, job: QueryJob) -> tuple[str, object]:
+def _execute(store: EmbeddedStore, job: QueryJob, check_only: bool, answer_limit: int) -> tuple[str, object]:
     try:
-        return "ok", store.serialize(job.query, results_format=job.results_format,
-                                     graph_format=job.graph_format, dataset=job.dataset,
-                                     base_iri=job.base_iri)
+        checked = querycheck.check(job.query, job.base_iri)
+        if check_only:  # pyoxigraph must read the text too (the remote server is another reader again)
+            store.oxi.query(checked.text, base_iri=job.base_iri)
+            return "checked", checked
+        return "ok", store.serialize(checked.text, results_format=job.results_format,
+                                     graph_format=job.graph_format, dataset=plan_dataset(checked, job.dataset),
+                                     base_iri=job.base_iri, answer_limit=answer_limit)
+    except querycheck.QueryRefused as exc:
+        return "refused", str(exc)
+    except querycheck.QueryUnreadable as exc:
+        return "syntax", str(exc)
     except SyntaxError as exc:
         return "syntax", syntax_message(exc)
     except NoAcceptableFormat as exc:
         return "format", exc.args[0]
+    except AnswerOverLimit:
+        return "answer", answer_limit // 2**20
     except MemoryError:
         return "memory", None
+    except RecursionError:
+        return "syntax", "the query is nested too deeply to be read"
     except Exception as exc:  # any evaluation failure is the query's answer, not the worker's end
         return "error", evaluation_message(exc)
 
@@ -315,12 +384,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump`` or opened from a store folder."""
+    """``size`` worker processes, each with the graph loaded from the N-Quads file ``dump`` or opened from a store
+    folder; with ``dump=None``, workers holding an empty store that only check texts (``run`` returns ``Checked``).
 
-    def __init__(self, dump: Path, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
-                 owns_dump_dir: bool = False, copy: bool = False):
+    Unless ``allow_network``, the pool does not start where the kernel would not isolate the workers'
+    network (``NetworkNotIsolated``): then only the text check stands between a query and other hosts.
+    """
+
+    def __init__(self, dump: Path | None, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
+                 owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
+                 allow_network: bool = False):
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
+        self.answer_limit_mb = answer_limit_mb
         self.admission = Admission(max_concurrent, _retry_after(timeout))
         self._owns_dump_dir = owns_dump_dir
         self._idle: list[_Worker] = []
@@ -335,18 +411,29 @@ class WorkerPool:
             self._await_ready(worker)
         self._idle.extend(starting)
         self.network_isolated = all(w.isolated for w in starting)
+        if not self.network_isolated and not allow_network:
+            self.close()
+            message = ("this host does not let the query workers drop their network access (no network namespace: "
+                       "unshare(CLONE_NEWNET) was refused), so a query that got past the check could reach other "
+                       "hosts; the service does not start like this. Allow unprivileged user namespaces (or run with "
+                       "CAP_SYS_ADMIN), or set AICHR_KG_ALLOW_WORKER_NETWORK=true to accept it")
+            log.error("%s", message)
+            raise NetworkNotIsolated(message)
         if not self.network_isolated:
-            log.warning("query workers keep network access (no network namespace here); SERVICE stays refused "
-                        "by the query check alone")
+            log.warning("query workers keep network access (no network namespace here; accepted by "
+                        "AICHR_KG_ALLOW_WORKER_NETWORK): SERVICE, LOAD and remote graphs stay refused by the "
+                        "query check alone, and a flaw in it would let a query reach other hosts from this machine")
 
     # -- life cycle --
     def _spawn(self) -> _Worker:
         """A fresh interpreter (not a fork of this threaded process), talking over a socket pair."""
         ours, theirs = socket.socketpair()
+        mode = "check" if self.dump is None else "copy" if self.copy else "open"
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", "from aichr_kg.execution import worker_entry; worker_entry()",
-                 str(theirs.fileno()), str(self.dump), str(self.memory_limit_mb), "copy" if self.copy else "open"],
+                 str(theirs.fileno()), str(self.dump or "-"), str(self.memory_limit_mb), mode,
+                 str(self.answer_limit_mb)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
@@ -412,7 +499,7 @@ class WorkerPool:
         for thread in self._restarting:  # a worker being started still reads the dump
             thread.join(30)
         self._spawner.shutdown(wait=True)
-        if self._owns_dump_dir:
+        if self._owns_dump_dir and self.dump is not None:
             shutil.rmtree(self.dump.parent, ignore_errors=True)
 
     def idle_pids(self) -> list[int]:
@@ -512,15 +599,18 @@ class WorkerPool:
             loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop (libuv) makes a watched descriptor non-blocking; recv needs it whole
 
-    def _settle(self, worker: _Worker, status: str, payload) -> Serialized:
+    def _settle(self, worker: _Worker, status: str, payload) -> Serialized | Checked:
         if status == "memory":
             self._replace(worker)
             raise self._too_big()
         self._give_back(worker)
-        if status == "ok":
+        if status in ("ok", "checked"):
             return payload
-        raise {"syntax": QuerySyntaxError, "error": QueryEvaluationError}.get(status, NotAcceptable)(
-            _not_acceptable(payload) if status == "format" else payload)
+        if status == "answer":
+            raise AnswerTooLarge.over(payload)
+        if status == "format":
+            raise NotAcceptable(_not_acceptable(payload))
+        raise {"syntax": QuerySyntaxError, "refused": QueryRefused, "error": QueryEvaluationError}[status](payload)
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; narrow it "
@@ -542,20 +632,19 @@ class WorkerPool:
 
 def open_runner(settings, store) -> Runner:
     """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
-    if not isinstance(store, EmbeddedStore):
-        return DirectRunner(store, settings.max_concurrent_queries, settings.query_timeout)
+    limits = {"size": settings.query_workers, "timeout": settings.query_timeout,
+              "memory_limit_mb": settings.query_memory_limit, "max_concurrent": settings.max_concurrent_queries,
+              "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network}
+    if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
+        return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
-        return WorkerPool(store.path, size=settings.query_workers, timeout=settings.query_timeout,
-                          memory_limit_mb=settings.query_memory_limit, max_concurrent=settings.max_concurrent_queries,
-                          copy=store.copied)
+        return WorkerPool(store.path, copy=store.copied, **limits)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
     store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     os.chmod(folder, 0o700)
     try:
-        return WorkerPool(dump, size=settings.query_workers, timeout=settings.query_timeout,
-                          memory_limit_mb=settings.query_memory_limit,
-                          max_concurrent=settings.max_concurrent_queries, owns_dump_dir=True)
+        return WorkerPool(dump, owns_dump_dir=True, **limits)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -4,7 +4,11 @@ Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). P
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
 pasting user text into the query. The server must use the union of its named graphs as default
 graph, as the embedded store does (Oxigraph: ``serve --union-default-graph``); a query naming
-graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters.
+graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs
+the server holds are ever sent: one it does not hold is an empty graph, which is left out (or
+replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one.
+Texts from users arrive already checked (``aichr_kg.querycheck``, in a worker); an answer longer
+than ``answer_limit`` bytes is not read further.
 
 Servers differ in how faithfully they write the SPARQL result formats. With ``passthrough`` (the
 default; right for Oxigraph) an answer in the format asked is passed on as it comes; without it
@@ -36,21 +40,22 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
 
 from aichr_kg import __version__, querytext
-from aichr_kg.execution import (QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
+from aichr_kg.execution import (AnswerTooLarge, QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
                                 UpstreamTimeout, UpstreamUnavailable, syntax_message)
 from aichr_kg.store import Dataset, EmbeddedStore, NoAcceptableFormat, ResultShapes, Serialized, Term, term_text, write_result
 
 JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+EMPTY_GRAPH = "urn:x-aichr-kg:empty-graph"  # stands for a dataset part made only of graphs the server does not hold
 
 
 class RemoteStore(ResultShapes):
     """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
 
     def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0,
-                 passthrough: bool = True):
-        self.endpoint, self.timeout, self.passthrough = endpoint, timeout, passthrough
+                 answer_limit: int = 100 * 2**20, passthrough: bool = True):
+        self.endpoint, self.timeout, self.answer_limit, self.passthrough = endpoint, timeout, answer_limit, passthrough
         self._system_dir = queries_dir / "system"
         self._graphs: tuple[float, list[str]] | None = None
         self._graph_cache_seconds = graph_cache_seconds
@@ -59,7 +64,7 @@ class RemoteStore(ResultShapes):
     @classmethod
     def from_settings(cls, settings) -> "RemoteStore":
         return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir,
-                   passthrough=settings.endpoint_passthrough)
+                   answer_limit=settings.max_answer_size * 2**20, passthrough=settings.endpoint_passthrough)
 
     # -- the wire --------------------------------------------------------------------------------
     def _post(self, sparql: str, accept: str, dataset: Dataset) -> tuple[str, bytes]:
@@ -80,7 +85,10 @@ class RemoteStore(ResultShapes):
         started = time.monotonic()
         try:
             response = wrapper.query().response
-            body = response.read()
+            body = response.read(self.answer_limit + 1)
+            if len(body) > self.answer_limit:
+                response.close()
+                raise AnswerTooLarge.over(self.answer_limit // 2**20)
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_response_text(exc) or "the SPARQL server refused the query as malformed") from None
         except EndPointInternalError as exc:
@@ -126,27 +134,42 @@ class RemoteStore(ResultShapes):
 
     # -- the Store interface -----------------------------------------------------------------------
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
-                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
-        form = _form(sparql)
-        if form in _KIND:  # ask only for what this form can be written as, or fail as the embedded store does
-            wanted = results_format if _KIND[form] != "graph" else graph_format
-            if wanted is None:
-                raise NoAcceptableFormat(_KIND[form])
-            results_format, graph_format = (wanted, None) if _KIND[form] != "graph" else (None, wanted)
+                  dataset: Dataset = Dataset(), base_iri: str | None = None, form: str | None = None) -> Serialized:
+        """As ``Store.serialize``; ``form`` (SELECT, ASK, ...) is the checked query's, which tells the kind of answer."""
+        form = form or querytext.form_of(sparql)
+        kind = _KIND.get(form)
+        if kind == "graph":  # ask only for what this form can be written as
+            results_format = None
+        elif kind is not None:
+            graph_format = None
         offered = [f for f in (results_format, graph_format) if f]
         if not offered:
-            raise NoAcceptableFormat("any")
+            raise NoAcceptableFormat(kind or "any")
         asked = offered if self.passthrough else _readable(form)
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
-            media_type, body = self._post(sparql, ", ".join(asked), dataset)
+            media_type, body = self._post(sparql, ", ".join(asked), self._held(dataset))
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(syntax_message(_located(sparql) or exc.args[0], line_offset=1 if base_iri else 0)) from None
         if self.passthrough and media_type in offered:  # the server wrote what was asked: pass it on as it is
-            kind = _KIND.get(form) or ("solutions" if media_type == results_format else "graph")
-            return Serialized(kind, media_type, body)
-        return write_result(self._parse(media_type, body), results_format, graph_format)
+            return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
+        return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
+
+    def _held(self, dataset: Dataset) -> Dataset:
+        """``dataset`` without the graphs the server does not hold (empty graphs either way, and never fetched)."""
+        if not dataset.given:
+            return dataset
+        held = set(self.graph_names())
+
+        def keep(graphs: tuple[str, ...] | None) -> tuple[str, ...]:
+            kept = tuple(g for g in graphs or () if g in held)
+            return kept or ((EMPTY_GRAPH,) if graphs else ())
+
+        default, named = keep(dataset.default_graphs), keep(dataset.named_graphs)
+        if not default and not named:  # both parts empty: say so, or the server would take its whole store
+            default = (EMPTY_GRAPH,)
+        return Dataset(default, named)
 
     @staticmethod
     def _parse(media_type: str, body: bytes):
@@ -168,7 +191,7 @@ class RemoteStore(ResultShapes):
     def raw(self, sparql: str, params: Mapping[str, Term] | None = None, *, dataset: Dataset = Dataset()):
         """Solutions, a boolean or a list of triples, as pyoxigraph objects (like ``EmbeddedStore.raw``)."""
         text = querytext.insert_values(sparql, {k: term_text(v) for k, v in (params or {}).items()})
-        media_type, body = self._post(text, ", ".join(_readable(_form(sparql))), dataset)
+        media_type, body = self._post(text, ", ".join(_readable(querytext.form_of(sparql))), dataset)
         return self._parse(media_type, body)
 
     def _system(self, name: str) -> str:
@@ -209,13 +232,6 @@ def _located(sparql: str) -> SyntaxError | None:
     except Exception:  # noqa: BLE001 (anything but a syntax error: the server's message stands)
         return None
     return None
-
-
-def _form(sparql: str) -> str | None:
-    try:
-        return querytext.read(sparql).form
-    except querytext.QueryRefused:
-        return None
 
 
 def _readable(form: str | None) -> list[str]:

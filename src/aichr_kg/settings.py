@@ -38,7 +38,15 @@ class Settings(BaseSettings):
                           "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
-    max_query_length: int = Field(100_000, gt=0)
+    max_query_length: int = Field(100_000, gt=0, description="Longest query text, in characters (longer: 413).")
+    max_query_nesting: int = Field(
+        128, gt=0, le=1000, description="Deepest nesting of brackets ({ ( [) in a query text, checked in linear time "
+                                        "before it is parsed (deeper: 400).")
+    max_answer_size: int = Field(100, gt=0, description="Largest answer to one query, in MB; a longer one is stopped "
+                                 "as it is written and refused.")
+    allow_worker_network: bool = Field(
+        False, description="Start even where the kernel will not put query workers in an empty network namespace; "
+                           "the query check alone then keeps queries from reaching other hosts.")
     max_html_rows: int = Field(1000, gt=0)
     page_size: int = Field(100, gt=0, le=10_000, description="Incoming links per page of an entity's document.")
     graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
@@ -70,6 +78,12 @@ class Settings(BaseSettings):
                                    "disk, one copy shared by every process.")
     extra_graph_base: str | None = Field(
         None, description="Named graph of a triples-only extra file: this IRI + the file name; unset: the file's file: URI.")
+    root_path: str = Field("", description="Path prefix the service is reached under behind a reverse proxy "
+                           "(/kg): every link, redirect, asset and API-doc URL carries it; empty: served at /.")
+    cache_max_age: int = Field(3600, ge=0, description="Seconds HTTP caches may keep an answer (Cache-Control max-age); "
+                               "answers carry an ETag of the build, so a client can ask again cheaply (304).")
+    compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
+                                    "(brotli or gzip) to clients that accept it.")
     content_security_policy: str = Field(
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -80,6 +94,14 @@ class Settings(BaseSettings):
     def _base_ends_with_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")) or not value.endswith("/"):
             raise ValueError("base must be an http(s) URI ending in '/'")
+        return value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.rstrip("/")
+        if value and (not value.startswith("/") or any(c in value for c in "?#\"\' <>")):
+            raise ValueError("root_path must be a path starting with '/' (like /kg), without ?, # or quotes")
         return value
 
     @field_validator("endpoint", "update_endpoint")

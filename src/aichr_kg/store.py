@@ -5,6 +5,7 @@ results / RDF format; a remote SPARQL 1.1 server can stand behind the same inter
 Terms are pyoxigraph terms throughout (``NamedNode``, ``Literal``, ``BlankNode``).
 """
 
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,24 @@ class Serialized:
 
 class NoAcceptableFormat(ValueError):
     """The results are of a kind (solutions, boolean, graph) for which the caller offered no format."""
+
+
+class AnswerOverLimit(ValueError):
+    """The results, written out, grew past the size the caller allows."""
+
+
+class _Capped(io.BytesIO):
+    """A buffer that refuses to grow past ``limit`` bytes (the writer stops at the first write beyond it)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.over = limit, False
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            self.over = True
+            raise AnswerOverLimit(f"the answer is over {self.limit} bytes")
+        return super().write(data)
 
 
 class Store(Protocol):
@@ -168,9 +187,10 @@ class EmbeddedStore(ResultShapes):
         return self.oxi.query(sparql, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions)
 
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
-                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> Serialized:
+                  dataset: Dataset = Dataset(), base_iri: str | None = None,
+                  answer_limit: int | None = None) -> Serialized:
         result = self.oxi.query(sparql, base_iri=base_iri, **dataset.query_kwargs())
-        return write_result(result, results_format, graph_format)
+        return write_result(result, results_format, graph_format, answer_limit)
 
     def triple_count(self) -> int:
         return len(self.oxi)
@@ -186,18 +206,29 @@ class EmbeddedStore(ResultShapes):
         return names
 
 
-def write_result(result, results_format: str | None, graph_format: str | None) -> Serialized:
-    """Write a pyoxigraph query result (solutions, boolean or triples) in the format offered for its kind."""
+def write_result(result, results_format: str | None, graph_format: str | None,
+                 answer_limit: int | None = None) -> Serialized:
+    """Write a pyoxigraph query result (solutions, boolean or triples) in the format offered for its kind,
+    stopping (``AnswerOverLimit``) as soon as it is longer than ``answer_limit`` bytes."""
+    out = _Capped(answer_limit) if answer_limit is not None else io.BytesIO()
     if isinstance(result, (ox.QueryTriples, list)):  # a list: triples read from a remote server's answer
         if graph_format is None:
             raise NoAcceptableFormat("graph")
         fmt = ox.RdfFormat.from_media_type(graph_format)
-        return Serialized("graph", fmt.media_type, ox.serialize(result, format=fmt, **_prefixes_for(fmt)))
-    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-    if results_format is None:
-        raise NoAcceptableFormat(kind)
-    fmt = ox.QueryResultsFormat.from_media_type(results_format)
-    return Serialized(kind, fmt.media_type, result.serialize(format=fmt))
+        kind, write = "graph", lambda: ox.serialize(result, out, format=fmt, **_prefixes_for(fmt))
+    else:
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        if results_format is None:
+            raise NoAcceptableFormat(kind)
+        fmt = ox.QueryResultsFormat.from_media_type(results_format)
+        write = lambda: result.serialize(out, format=fmt)  # noqa: E731
+    try:
+        write()
+    except Exception:
+        if getattr(out, "over", False):  # pyoxigraph may wrap the writer's exception in its own
+            raise AnswerOverLimit(f"the answer is over {answer_limit} bytes") from None
+        raise
+    return Serialized(kind, fmt.media_type, out.getvalue())
 
 
 def _prefixes_for(fmt: ox.RdfFormat) -> dict:

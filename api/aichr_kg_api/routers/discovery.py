@@ -121,8 +121,7 @@ async def download(filename: str, request: Request, graph: StateDep, linked: Lin
     if stem != DUMP_NAME or suffix not in DUMP_MEDIA_TYPES:
         return _no_dump(request, linked, await run_in_threadpool(_version, graph, linked), f"named {filename}")
     path = await run_in_threadpool(linked.dumps.path, suffix, graph.store, graph.catalogue)
-    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
-                        headers={"Cache-Control": "public, max-age=3600"})
+    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename)  # validators: conventions
 
 
 @router.get("/download/{version}/{filename}", summary="A release's dump, named by its data version "
@@ -139,5 +138,4 @@ async def download_release(version: str, filename: str, request: Request, graph:
         path = linked.settings.release_file(version, filename)
         if path is None:
             return _no_dump(request, linked, current, f"of version {version}")
-    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename,
-                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    return FileResponse(path, media_type=DUMP_MEDIA_TYPES[suffix], filename=filename)  # validators: conventions

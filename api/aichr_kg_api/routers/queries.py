@@ -12,7 +12,7 @@ from aichr_kg.catalogue import CannedQuery, Catalogue, ParameterError, QueryNotF
 from aichr_kg.store import Store
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api.linked import LinkedDep
-from aichr_kg_api.negotiation import HTML, RESULT_FORMATS, NotAcceptable, choose
+from aichr_kg_api.negotiation import HTML, RESULT_FORMATS, NotAcceptable, choose, preferences
 from aichr_kg_api.respond import html_response, not_acceptable, with_query
 from aichr_kg_api.results import html_table, sparql_csv, sparql_json, sparql_tsv
 
@@ -53,7 +53,8 @@ def run_query(name: str, request: Request, catalogue: CatalogueDep, store: Store
     except QueryNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     try:
-        chosen = choose(QUERY_FORMATS, request.headers.get("accept"), request.query_params.get("format"))
+        chosen = choose(QUERY_FORMATS, request.headers.get("accept"),
+                        preferences(request.query_params.getlist("format")))
     except NotAcceptable as exc:
         return not_acceptable(exc, {"Vary": "Accept"})
     try:

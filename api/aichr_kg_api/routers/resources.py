@@ -49,7 +49,6 @@ def _entity_iri(linked: LinkedData, kind: str, slug: str) -> ox.NamedNode | None
         return None
 
 
-@router.head("/id/{kind}/{slug}", include_in_schema=False)
 @router.get("/id/{kind}/{slug}", summary="An entity's URI: 303 See Other to its document", response_class=Response,
             responses={303: {"description": "The entity exists: see its document."},
                        404: {"description": "No entity has this URI."}})
@@ -61,7 +60,6 @@ def entity_uri(kind: str, slug: str, request: Request, graph: StateDep, linked: 
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.head("/doc/{kind}/{slug}", include_in_schema=False)
 @router.get("/doc/{kind}/{slug}", summary="An entity's document (HTML or RDF)", response_class=Response,
             responses={200: {"content": {f.media_type: {} for f in DOCUMENT_FORMATS}}, 404: {}, 406: {}})
 def entity_document(kind: str, slug: str, request: Request, graph: StateDep, linked: LinkedDep,

@@ -1,10 +1,10 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct) and the service description.
 
-The route reads the request (``protocol``), checks the query text (``querytext``: read-only, no
-SERVICE), picks the formats from Accept or ``format``, plans the dataset (only graphs held here)
-and hands the job to the runner, which answers within the deadline or raises. The event loop
-waits on the query worker's socket itself; only long query texts and calls to a remote server
-take a thread.
+The route reads the request (``protocol``), screens the text in linear time (``querycheck.screen``:
+nesting depth), picks the formats from Accept or ``format`` and hands the job to the runner, whose
+worker checks the text with the full grammar (read-only, no SERVICE), plans the dataset and
+answers within the deadline or raises. No parser runs in this process. The event loop waits on the
+query worker's socket itself; only long query texts and calls to a remote server take a thread.
 """
 
 from functools import lru_cache
@@ -16,32 +16,34 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from aichr_kg import querytext
+from aichr_kg import querycheck
 from aichr_kg.execution import NotAcceptable as NoFormat
-from aichr_kg.execution import (QueryError, QueryEvaluationError, QueryJob, QuerySyntaxError, QueryTimeout, QueryTooBig,
-                                Runner, Saturated, UnknownGraph, UpstreamError, UpstreamTimeout, UpstreamUnavailable,
-                                WorkerFailed, plan_dataset)
-from aichr_kg.store import EmbeddedStore
+from aichr_kg.execution import (AnswerTooLarge, QueryError, QueryEvaluationError, QueryJob, QueryRefused,
+                                QuerySyntaxError, QueryTimeout, QueryTooBig, Runner, Saturated, UpstreamError,
+                                UpstreamTimeout, UpstreamUnavailable, WorkerFailed, protocol_dataset)
 from aichr_kg_api import protocol, service_description
 from aichr_kg_api.negotiation import HTML, RDF_FORMATS, RESULT_FORMATS, Format, NotAcceptable, choose
 from aichr_kg_api.security import error_response
 from aichr_kg_api.state import GraphState
 
 router = APIRouter(tags=["SPARQL"])
-OTHER_METHODS = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+OTHER_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]  # HEAD is GET without the body (conventions)
 INLINE_CHECK = 4000  # characters of query text read on the event loop itself
 
 SD_FORMATS = [HTML, *[f for name in ("rdfxml", "ntriples", "jsonld", "turtle") for f in RDF_FORMATS if f.name == name]]
-STATUS = {QuerySyntaxError: 400, QueryEvaluationError: 400, UnknownGraph: 400, NoFormat: 406, QueryTimeout: 504,
+STATUS = {QuerySyntaxError: 400, QueryEvaluationError: 400, QueryRefused: 403, AnswerTooLarge: 400, NoFormat: 406,
+          QueryTimeout: 504,
           QueryTooBig: 503, Saturated: 503, WorkerFailed: 503, UpstreamUnavailable: 502, UpstreamTimeout: 504,
           UpstreamError: 502}
 _ABOUT = """SPARQL 1.1 Protocol, read-only. Send a query as `query=` (GET, or POST form-encoded) or as an
-`application/sparql-query` body; `default-graph-uri` / `named-graph-uri` select graphs held here (the
-default graph is otherwise the union of all named graphs). SELECT and ASK answer in SPARQL JSON, XML,
+`application/sparql-query` body; `default-graph-uri` / `named-graph-uri` (or FROM / FROM NAMED) select
+graphs held here, a graph not held here being an empty graph, never fetched (the default graph is
+otherwise the union of all named graphs). SELECT and ASK answer in SPARQL JSON, XML,
 CSV or TSV; CONSTRUCT and DESCRIBE in Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads: chosen by
 `Accept`, or by `format` (json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, trig, nquads).
 Without a query, GET answers with the service description (browsers are sent to the query page).
-Updates, LOAD and SERVICE are refused (403); a query is stopped after the configured timeout (504)."""
+Updates, LOAD and SERVICE are refused (403), a text that does not parse or nests too deeply too (400);
+a query is stopped after the configured timeout (504), an answer over the size limit refused (400)."""
 
 
 @router.get("/sparql", name="sparql", summary="SPARQL query by GET; without a query, the service description",
@@ -81,17 +83,19 @@ async def _answer(request: Request, body: bytes) -> Response:
         return error_response(exc.status, exc.message)
     accept = request.headers.get("accept")
     if asked.query is None:
-        return await _service_description(request, state, accept, asked.format)
-    # Reading a short query takes microseconds; a long one, or asking a remote server for its graphs, takes a thread.
-    if len(asked.query) <= INLINE_CHECK and isinstance(state.store, EmbeddedStore):
+        return await _service_description(request, state, accept, asked.prefer)
+    # Screening a short query takes microseconds; a long one takes a thread.
+    if len(asked.query) <= INLINE_CHECK:
         planned = _plan(state, asked, accept)
     else:
         planned = await run_in_threadpool(_plan, state, asked, accept)
     if isinstance(planned, Response):
         return planned
-    job, results, graph = planned
+    job, (results, results_problem), (graph, graph_problem) = planned
     try:
         answer = await runner.run_async(job)
+    except NoFormat as exc:  # known once the worker has read the query's form
+        return error_response(406, f"{graph_problem if graph is None else results_problem} ({exc})")
     except QueryError as exc:
         return _error(exc)
     chosen = graph if answer.kind == "graph" else results
@@ -101,32 +105,24 @@ async def _answer(request: Request, body: bytes) -> Response:
 def _plan(state: GraphState, asked: protocol.QueryRequest, accept: str | None):
     """The job to run and the formats chosen for it, or the response refusing the request."""
     try:
-        text = querytext.read(asked.query, base=state.settings.base)
-    except querytext.QueryRefused as exc:
-        return error_response(403, str(exc))
-    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.format)
-    if text.form in ("SELECT", "ASK") and results is None:
-        return error_response(406, f"{results_problem} (for {text.form} results)")
-    if text.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
-        return error_response(406, f"{graph_problem} (for {text.form} results)")
+        querycheck.screen(asked.query, state.settings.max_query_nesting)
+    except querycheck.QueryUnreadable as exc:
+        return error_response(400, str(exc))
+    (results, results_problem), (graph, graph_problem) = _formats(accept, asked.prefer)
     if results is None and graph is None:
         return error_response(406, results_problem)
-    try:
-        dataset = plan_dataset(text, asked.default_graphs, asked.named_graphs, state.store.graph_names())
-    except QueryError as exc:
-        return _error(exc)
-    job = QueryJob(asked.query, dataset, results and _writer(results), graph and _writer(graph),
-                   base_iri=state.settings.base)
-    return job, results, graph
+    job = QueryJob(asked.query, protocol_dataset(asked.default_graphs, asked.named_graphs),
+                   results and _writer(results), graph and _writer(graph), base_iri=state.settings.base)
+    return job, (results, results_problem), (graph, graph_problem)
 
 
 @lru_cache(maxsize=256)
-def _formats(accept: str | None, override: str | None) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
+def _formats(accept: str | None, override: tuple[str, ...]) -> tuple[tuple[Format | None, str], tuple[Format | None, str]]:
     """The results format and the graph format for an Accept header (clients repeat theirs: remembered)."""
     return _pick(RESULT_FORMATS, accept, override), _pick(RDF_FORMATS, accept, override)
 
 
-def _pick(offers: list[Format], accept: str | None, override: str | None) -> tuple[Format | None, str]:
+def _pick(offers: list[Format], accept: str | None, override: tuple[str, ...]) -> tuple[Format | None, str]:
     try:
         return choose(offers, accept, override), ""
     except NotAcceptable as exc:
@@ -147,7 +143,7 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-async def _service_description(request: Request, state: GraphState, accept: str | None, override: str | None) -> Response:
+async def _service_description(request: Request, state: GraphState, accept: str | None, override: tuple[str, ...]) -> Response:
     try:
         fmt = choose(SD_FORMATS, accept, override)
     except NotAcceptable as exc:
