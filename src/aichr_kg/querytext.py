@@ -138,3 +138,11 @@ def without_dataset_clauses(text: str) -> str:
     for start, end in reversed(cuts):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return text
+
+
+def opens_with_absolute_base(text: str) -> bool:
+    """Whether the text's first declaration is ``BASE <absolute IRI>``: a base put in front of it would change
+    nothing (and some servers, Virtuoso, refuse a second BASE)."""
+    toks = _significant(text)
+    return (len(toks) > 1 and toks[0].kind == "word" and toks[0].text.upper() == "BASE" and toks[1].kind == "iri"
+            and re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", toks[1].text) is not None)

@@ -146,6 +146,8 @@ class RemoteStore(ResultShapes):
         if not offered:
             raise NoAcceptableFormat(kind or "any")
         asked = offered if self.passthrough else _readable(form)
+        if base_iri and querytext.opens_with_absolute_base(sparql):
+            base_iri = None  # the query's own BASE wins anyway
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
@@ -167,9 +169,9 @@ class RemoteStore(ResultShapes):
             return kept or ((EMPTY_GRAPH,) if graphs else ())
 
         default, named = keep(dataset.default_graphs), keep(dataset.named_graphs)
-        if not default and not named:  # both parts empty: say so, or the server would take its whole store
-            default = (EMPTY_GRAPH,)
-        return Dataset(default, named)
+        # an empty part is said too: a server told only the default graphs may still range GRAPH ?g over its whole
+        # store (Virtuoso does), or take its whole store as default graph when told only the named ones
+        return Dataset(default or (EMPTY_GRAPH,), named or (EMPTY_GRAPH,))
 
     @staticmethod
     def _parse(media_type: str, body: bytes):
