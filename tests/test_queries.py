@@ -26,9 +26,12 @@ def test_catalogue_has_the_twelve_questions_with_headers(catalogue):
 
 def test_1_un_partners(catalogue, store):
     table = run(catalogue, store, "un-partners")
-    found = rows_as(table, "entityLabel", "eventLabel", "roleLabel")
-    assert ("United Nations Development Programme", "2nd AICHR Interregional Dialogue on Business and Human Rights", "supporter") in found or \
-        any(e == "United Nations Development Programme" and r == "supporter" for e, _, r in found)
+    found = rows_as(table, "entityLabel", "eventLabel", "roles")
+    # one row per entity and (whole) event, its roles merged: UNDP at the Bangkok week, not at its part
+    assert any(e == "United Nations Development Programme" and ev.startswith("Bangkok Business and Human Rights Week")
+               and r == "supporter" for e, ev, r in found)
+    assert any(e == "United Nations Development Programme" and "co-organiser" in r and "supporter" in r for e, _, r in found)
+    assert len(found) == len({(e, ev) for e, ev, _ in found})
     assert any(e == "UN Environment Programme" and "Environment Impact Assessment" in ev for e, ev, _ in found)
     assert any(e == "UN Women" and "Gender Equality" in ev for e, ev, _ in found)
     # every UN agency at the 1st AICHR-UN Meeting is listed for it
@@ -100,8 +103,12 @@ def test_6_events_in_a_country_include_its_cities(catalogue, store):
     labels = set(table.column("eventLabel"))
     assert "Regional Consultation on the Human Rights Index" in labels  # Banten, a province of Indonesia
     assert "1st AICHR-UN Meeting" in labels  # a venue in Jakarta
+    # each event once: the 7th Dialogue's six sessions and parts are folded into it
+    assert "7th ASEAN Human Rights Dialogue" in labels and not any(label.startswith("Session") for label in labels)
+    dialogue = next(r for r in table.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(dialogue["parts"].value) == 6 and len(table.rows) == len(labels) == 7
     thailand = set(run(catalogue, store, "events-in-place", place="place:bangkok").column("eventLabel"))
-    assert any("Interregional Dialogue" in label for label in thailand)
+    assert any("Dialogue on Business and Human Rights" in label for label in thailand)
     assert not labels & thailand
 
 
@@ -111,6 +118,11 @@ def test_7_partner_network(catalogue, store):
     assert partners["United Nations Development Programme"] >= 2
     assert "UN Environment Programme" in partners and "ASEAN-Australia Counter-Trafficking Programme" in partners
     assert "ASEAN Intergovernmental Commission on Human Rights" not in partners
+    # the same rule as the UN question: shared events counted once, sessions as their event
+    un = run(catalogue, store, "un-partners")
+    for body in ("Office of the United Nations High Commissioner for Human Rights", "United Nations Development Programme"):
+        assert partners[body] == len({r["event"].value for r in un.rows if r["entityLabel"].value == body})
+    assert partners["Office of the United Nations High Commissioner for Human Rights"] == 3
     counts = [int(r["events"].value) for r in table.rows]
     assert counts == sorted(counts, reverse=True)
 
@@ -230,3 +242,36 @@ def query_parameter_sets(catalogue, store, query):
     for param in query.params:
         for value, _label in catalogue.allowed_values(param, store)[:3]:
             yield {param.name: value}
+
+
+def test_all_events_latest_first_each_event_once(catalogue, store):
+    table = run(catalogue, store, "all-events")
+    labels = table.column("eventLabel")
+    starts = table.column("start")
+    assert starts == sorted(starts, reverse=True)  # latest first
+    assert labels.count("7th ASEAN Human Rights Dialogue") == 1 and not any(label.startswith("Session ") for label in labels)
+    tip = next(r for r in table.rows if r["eventLabel"].value.startswith("Consultation on Human Rights and Countering"))
+    assert tip["placeLabel"].value == "Online" and "place" not in tip  # an online event says so
+    dialogue = next(r for r in table.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(dialogue["parts"].value) == 6 and dialogue["seriesLabel"].value == "ASEAN Human Rights Dialogue"
+
+
+def test_series_timeline_lists_the_editions_the_sources_describe(catalogue, store):
+    dialogue = run(catalogue, store, "series-timeline", series="series:asean-human-rights-dialogue")
+    assert "7th ASEAN Human Rights Dialogue" in dialogue.column("eventLabel")
+    seventh = next(r for r in dialogue.rows if r["eventLabel"].value == "7th ASEAN Human Rights Dialogue")
+    assert int(seventh["outcomes"].value) == 7 and seventh["number"].value == "7"
+    un = run(catalogue, store, "series-timeline", series="series:aichr-un-meetings").column("eventLabel")
+    assert un == ["1st AICHR-UN Meeting", "2nd AICHR-UN Meeting"]
+    focal = run(catalogue, store, "series-timeline", series="series:focal-points-meeting-regional-human-rights-mechanisms")
+    assert focal.rows
+
+
+def test_activity_by_state_and_theme_counts_distinct_events(catalogue, store):
+    table = run(catalogue, store, "activity-by-state-theme")
+    counts = {(r["stateLabel"].value, r["themeLabel"].value): int(r["events"].value) for r in table.rows}
+    # Indonesia and trafficking: the 7th Dialogue (held in Jakarta) and the 2022 consultation (AICHR Indonesia
+    # co-organised it), each once, however many sessions or participations they had
+    assert counts[("Indonesia", "Trafficking in persons")] == 2
+    for row in table.rows:
+        assert int(row["events"].value) == len(row["eventList"].value.split("; "))

@@ -52,6 +52,36 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith((root + "/", root + "?"))
 
 
+def acronym_marker(known: dict[str, str]):
+    """A filter: the text escaped, each acronym the graph knows marked <abbr title="full name"> on first use."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    if not known:
+        return lambda text: escape(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")\b")
+
+    def mark(text) -> Markup:
+        seen: set[str] = set()
+
+        def one(match) -> str:
+            word = match.group(1)
+            if word in seen:
+                return str(escape(word))
+            seen.add(word)
+            return f'<abbr title="{escape(known[word])}">{escape(word)}</abbr>'
+        parts, last = [], 0
+        source = str(text)
+        for match in pattern.finditer(source):
+            parts.append(str(escape(source[last:match.start()])))
+            parts.append(one(match))
+            last = match.end()
+        parts.append(str(escape(source[last:])))
+        return Markup("".join(parts))
+    return mark
+
+
 def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
@@ -64,4 +94,5 @@ def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelInd
     env.globals["site"] = {"name": "aichr-kg", "base": settings.base}
     env.globals["describe_link"] = lambda iri: sparql_link(f"DESCRIBE <{iri}>")
     env.globals["label_of"] = lambda iri: index.label(iri) or vocabulary.term_labels.get(iri)
+    env.filters["acronyms"] = acronym_marker(index.acronyms())
     return env

@@ -11,7 +11,9 @@ import pyoxigraph as ox
 
 from aichr_kg.search import LabelIndex
 from aichr_kg.vocabulary import Vocabulary
+from aichr_kg_api import wording
 from aichr_kg_api.describe import EntityDocument, GraphPage
+from aichr_kg_api.provenance import date_text
 from aichr_kg_api.templating import href
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -54,7 +56,9 @@ class Namer:
     def term(self, term, derived: bool = False) -> dict:
         """{text, href, title, lang, datatype, derived} for a term (every key always present)."""
         out = {"text": "", "href": None, "title": None, "iri": None, "lang": None, "datatype": None, "derived": derived}
-        if isinstance(term, ox.NamedNode):
+        if isinstance(term, ox.NamedNode) and term.value in wording.VALUES:  # "Online", not schema:Online...
+            out.update(text=wording.VALUES[term.value], title=term.value, iri=term.value)
+        elif isinstance(term, ox.NamedNode):
             out.update(text=self.label(term.value), href=href(term.value, self.base), title=term.value, iri=term.value)
         elif isinstance(term, ox.BlankNode):
             out.update(text=f"_:{term.value}", href=f"#b-{term.value}", title="blank node")
@@ -63,16 +67,22 @@ class Namer:
             if datatype == XSD + "anyURI" and term.value.startswith(("http://", "https://")):
                 out["href"] = term.value
             plain = datatype.startswith(XSD) or datatype == RDF + "langString"  # dates and numbers read fine as they are
-            out.update(text=term.value, lang=term.language if term.language not in (None, "en") else None,
+            dated = datatype in (XSD + "date", XSD + "gYearMonth")
+            out.update(text=date_text(term.value) if dated else term.value, lang=term.language if term.language not in (None, "en") else None,
                        datatype=None if plain else self.vocabulary.curie(datatype))
         return out
 
-    def property(self, iri: str) -> dict:
-        return {"text": self.vocabulary.property_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+    def property(self, iri: str, reverse: bool = False) -> dict:
+        """A relation as the page's heading for it: plain words, read from this entity's side."""
+        text = wording.heading(iri, self.base, reverse)
+        if text is None:
+            label = self.vocabulary.property_label(iri)
+            text = f"Linked here as “{label}” by" if reverse else label[:1].upper() + label[1:]
+        return {"text": text, "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
     def kind(self, iri: str) -> dict:
-        return {"text": self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+        return {"text": wording.KINDS.get(iri) or self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
 
@@ -91,21 +101,35 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
     description = pick(doc.objects(DCT + "description")) or pick(doc.objects(SKOS + "definition"))
     kinds = vocabulary.most_specific(o.value for o in doc.objects(RDF + "type") if isinstance(o, ox.NamedNode))
     grouped: dict[str, list] = {}
-    for (p, o), graphs in doc.statements.items():
-        if p.value not in _HEAD:
-            grouped.setdefault(p.value, []).append(namer.term(o, derived=graphs == {derived_graph}))
+    # each fact once: a value shown (the description, or under one relation) is not repeated under another
+    seen: set[str] = {description.value} if description is not None else set()
+    for (p, o), graphs in sorted(doc.statements.items(), key=lambda item: item[1] == {derived_graph}):
+        if p.value in _HEAD or wording.hidden(p.value, base):
+            continue
+        value = namer.term(o, derived=graphs == {derived_graph})
+        if (value["iri"] or value["text"]) in seen:
+            continue
+        seen.add(value["iri"] or value["text"])
+        grouped.setdefault(p.value, []).append(value)
     rows = [{"property": namer.property(p), "values": sorted(values, key=lambda v: v["text"].lower())}
             for p, values in grouped.items()]
     rows.sort(key=lambda r: _row_order(r["property"]["iri"], r["property"]["text"], base))
     incoming: list[dict] = []
     for link in doc.incoming:
+        if wording.hidden(link.property.value, base, reverse=True):
+            continue
         if not incoming or incoming[-1]["property"]["iri"] != link.property.value:
-            incoming.append({"property": namer.property(link.property.value), "items": [],
+            incoming.append({"property": namer.property(link.property.value, reverse=True), "items": [],
                              "total": doc.incoming_by_property.get(link.property.value, 0)})
         item = namer.term(link.subject)
         if link.label is not None:
             item["text"] = link.label.value
+        if item["iri"] in seen:  # ASEAN hasUnit ACWC and ACWC unitOf ASEAN: one fact, shown once
+            incoming[-1]["total"] -= 1
+            continue
+        seen.add(item["iri"])
         incoming[-1]["items"].append(item)
+    incoming = [group for group in incoming if group["items"]]
     replaced_by = [namer.term(o) for o in doc.objects(DCT + "isReplacedBy")]
     deprecated = any(isinstance(o, ox.Literal) and o.value == "true" for o in doc.objects(OWL + "deprecated"))
     graphs = sorted({g for gs in doc.statements.values() for g in gs})

@@ -3,6 +3,7 @@
 // and the form work as plain navigation; with it the page shows progress and plain-language errors.
 
 import { drawView } from "./views.js";
+import { enhanceTable, watchSettings } from "./table.js";
 import { ROOT } from "./root.js";
 
 const SLOW_AFTER_MS = 8000;
@@ -148,6 +149,8 @@ function showProblem(problem) {
 
 // Things only a script can offer on an answer: the view, printing, copying the permalink.
 function enhanceAnswer() {
+  enhanceTable(document.getElementById("results"));
+  watchSettings(document.getElementById("params"));
   const view = document.getElementById("view");
   if (view && view.dataset.answer) {
     try {

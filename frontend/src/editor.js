@@ -63,6 +63,20 @@ class ChartPlugin {
 }
 Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
 
+// What YASGUI leaves out for assistive technology (axe-core finds it): a label on CodeMirror's text box, a
+// focusable scrolling region, and a tab list holding only tabs (its "add a tab" button goes beside it).
+function accessible(root) {
+  for (const box of root.querySelectorAll(".CodeMirror textarea:not([aria-label])")) box.setAttribute("aria-label", "SPARQL query");
+  for (const region of root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])")) {
+    region.setAttribute("tabindex", "0");
+    region.setAttribute("aria-label", "SPARQL query text");
+  }
+  for (const list of root.querySelectorAll(".tabsList")) {
+    const add = list.querySelector(".addTab")?.closest("[role=presentation]");
+    if (add && add.parentElement === list) list.after(add);
+  }
+}
+
 function start() {
   const root = document.getElementById("yasgui");
   if (!root) return;
@@ -84,6 +98,8 @@ function start() {
   });
   const tab = yasgui.getTab();
   tab.setQuery(initial);
+  accessible(root);
+  new MutationObserver(() => accessible(root)).observe(root, { childList: true, subtree: true });
   window.aichrEditor = yasgui; // for people poking at it from the console
 
   const select = document.getElementById("editor-example");

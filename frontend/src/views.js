@@ -4,13 +4,16 @@
 // stays the accessible, printable form of the same answer.
 import { ROOT, local } from "./root.js";
 
+import { drawMap } from "./geomap.js";
+import { tree } from "./tree.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 const PALETTE = ["#2f6fae", "#b4480b", "#2e7d32", "#8e3a9d", "#a07800", "#00838f", "#c2185b", "#5d4037", "#455a64"];
 
 export function drawView(container, data) {
-  const draw = { timeline, network, map, chart }[data.view];
+  const draw = { timeline, network, map, chart, tree }[data.view];
   container.replaceChildren();
   if (!draw || !data.rows.length) {
     container.hidden = true;
@@ -394,11 +397,13 @@ function map(container, data) {
     for (const code of line) {
       if (!code) { grid.append(el("li", { class: "grid-map__gap", "aria-hidden": "true" })); continue; }
       const count = counts.get(code) || 0;
-      const name = labels.get(code) || code.toUpperCase();
+      const name = labels.get(code) || data.stateNames?.[`state:${code}`] || code.toUpperCase();
       const level = code === chosen ? "chosen" : count === 0 ? "" : count >= most / 2 ? "many" : "some";
-      const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–")];
+      // the visible words are the accessible name (no aria-label that says it differently)
+      const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–"),
+        el("span", { class: "visually-hidden" }, count === 1 ? " event" : " events")];
       const attrs = { class: `grid-map__tile${level ? ` grid-map__tile--${level}` : ""}`,
-        "aria-label": `${name}: ${count} ${count === 1 ? "answer" : "answers"}`, "aria-current": code === chosen ? "true" : null };
+        "aria-current": code === chosen ? "true" : null };
       if (paramName && labels.has(code) && code !== chosen) {
         const params = new URLSearchParams({ q: data.question, [paramName]: `state:${code}` });
         grid.append(el("li", {}, el("a", { ...attrs, href: `${ROOT}/?${params}`, "data-question": data.question }, ...text)));
@@ -407,7 +412,10 @@ function map(container, data) {
       }
     }
   }
-  container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), grid);
+  const pair = el("div", { class: "geo-pair" }, grid);
+  container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), pair);
+  const named = new Map(Object.entries(data.stateNames || {}).map(([v, n]) => [v.slice(6), n]));
+  drawMap(pair, { counts, labels, names: named, chosen, link: (code) => `/?${new URLSearchParams({ q: data.question, [paramName]: `state:${code}` })}` });
   if (paramName) container.append(note("Choose a country to ask the same question about it."));
   // Where inside: places named in the answer, with how often.
   const placeCol = data.columns.map((c) => c.name).find((n) => n !== paramName && columnsWhere(data, isEntity(base)).includes(n) && /place|location/i.test(n));
@@ -433,7 +441,7 @@ function stateLabels(paramName) {
   const select = paramName && document.getElementById(`param-${paramName}`);
   for (const option of select ? select.options : []) {
     const code = /^state:([a-z]{3})$/.exec(option.value)?.[1];
-    if (code) labels.set(code, option.textContent.trim());
+    if (code) labels.set(code, (option.dataset.name || option.textContent).trim());
   }
   return labels;
 }

@@ -17,7 +17,7 @@ from aichr_kg.settings import Settings
 from aichr_kg.store import Store, Table
 
 PARAM_TYPES = {"iri", "string", "integer", "year", "date"}
-VIEWS = {"table", "timeline", "network", "map", "chart"}
+VIEWS = {"table", "timeline", "network", "map", "chart", "tree"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -65,6 +65,10 @@ class CannedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
     view_options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    sources: tuple[str, ...] = ()  # columns naming what a row's facts are about (their sources are the row's)
+    hide: tuple[str, ...] = ()  # columns a person does not read (IRI lists behind a count, a row's basis)
+    # how complete an answer is: {count: column, of: class, says: "... {count} of {total} ... {param}"}
+    note: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -76,6 +80,7 @@ class CannedQuery:
         return {
             "name": self.name, "title": self.title, "description": self.description, "topic": self.topic,
             "view": self.view, "view_options": self.view_options, "params": [p.as_dict() for p in self.params],
+            "sources": list(self.sources),
         }
 
 
@@ -130,7 +135,24 @@ def load_query(path: Path, settings: Settings) -> CannedQuery:
     return CannedQuery(
         name=path.stem, title=meta["title"], description=" ".join(str(meta["description"]).split()),
         topic=meta.get("topic", "Other"), view=view, text=text, params=tuple(params), view_options=meta.get("view_options") or {},
+        sources=_names(meta, "sources", path.name), hide=_names(meta, "hide", path.name), note=_note(meta, path.name),
     )
+
+
+def _note(meta: dict[str, Any], name: str) -> dict[str, str]:
+    note = meta.get("note") or {}
+    if note and not (isinstance(note, dict) and {"count", "of", "says"} <= set(note)):
+        raise QueryDefinitionError(f"{name}: 'note' needs count (a column), of (a class) and says (the sentence)")
+    return {k: str(v) for k, v in note.items()}
+
+
+def _names(meta: dict[str, Any], key: str, name: str) -> tuple[str, ...]:
+    """A header key holding SPARQL variable names (a list, or one name)."""
+    value = meta.get(key) or ()
+    value = [value] if isinstance(value, str) else value
+    if not all(isinstance(v, str) for v in value):
+        raise QueryDefinitionError(f"{name}: '{key}' must list variable names")
+    return tuple(value)
 
 
 class Catalogue:

@@ -11,8 +11,11 @@ without walking every name:
 - trigram postings (ascending name numbers): names containing the query anywhere, for queries
   of three characters or more, read in order until the page is full.
 
-Matches rank exact > prefix > word prefix > substring > all words present in any order; within a
-tier shorter names come first. Each entity appears once, under its best-ranked name.
+Matches rank exact > prefix > word prefix > substring > all words present in any order > a near
+spelling (each query word matched to the closest words of the names with RapidFuzz, so "trafiking"
+finds "trafficking"); within a tier shorter names come first. Records that link things (a body's
+participation in an event, a post holding, a stated count) come after the things themselves, which
+is what a person searching by name is looking for. Each entity appears once, under its best name.
 """
 
 import re
@@ -29,8 +32,12 @@ if TYPE_CHECKING:
     from aichr_kg.store import Store
     from aichr_kg.vocabulary import Vocabulary
 
-TIERS = ("exact", "prefix", "word", "substring", "words")
+TIERS = ("exact", "prefix", "word", "substring", "words", "near")
+# Kinds of record that link entities rather than name one: listed after bodies, people, events, instruments.
+RECORDS = {"Participation", "PostHolding", "Count", "FollowUp", "Membership"}
+NEAR_SCORE = 75  # RapidFuzz ratio (0-100) a word must reach to count as a near spelling of a query word
 _WORD = re.compile(r"\w+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z][A-Za-z0-9-]{0,3}")
 _HIGH = "\U0010ffff"
 _EMPTY = array("I")
 
@@ -107,14 +114,34 @@ class LabelIndex:
     def name_count(self) -> int:
         return len(self._keys)
 
+    def acronyms(self) -> dict[str, str]:
+        """Short names in capitals the graph gives its entities (ACWC, NHRIs) -> the entity's full name."""
+        out: dict[str, str] = {}
+        for iri, name in zip(self._iris, self._names):
+            label = self.entities[iri].label
+            if _ACRONYM.fullmatch(name) and name != label:
+                out.setdefault(name, label)
+        return out
+
     def label(self, iri: str) -> str | None:
         entity = self.entities.get(iri)
         return entity.label if entity else None
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
-        q = normalise(query)
-        if not q or limit <= 0:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:
+        """The hits ``offset`` to ``offset + limit`` in rank order (records after the things they link)."""
+        if limit <= 0 or offset < 0:
             return []
+        ranked = self._ranked(normalise(query), offset + limit)
+        return ranked[offset:offset + limit]
+
+    def _is_record(self, iri: str) -> bool:
+        kind = self.entities[iri].kind_iri or ""
+        return kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in RECORDS
+
+    def _ranked(self, q: str, wanted: int) -> list[Hit]:
+        if not q:
+            return []
+        limit = wanted * 3 + 20  # look further than asked, so records can be put after the things they link
         best: dict[str, tuple[int, int]] = {}  # iri -> (tier, name number)
 
         def offer(tier: int, ascending: Iterable[int]) -> None:
@@ -137,10 +164,37 @@ class LabelIndex:
         words = q.split(" ")
         if len(best) < limit and len(words) > 1:
             offer(4, self._all_words(words))
-        ranked = sorted(best.items(), key=lambda item: item[1])
+        if not best:  # nothing holds these words: try the nearest spellings the names use
+            near = self._near(words)
+            if near:
+                offer(5, self._all_words(near))
+        ranked = sorted(best.items(), key=lambda item: (self._is_record(item[0]), item[1]))
         return [Hit(self.entities[iri], self._names[i], TIERS[tier]) for iri, (tier, i) in ranked]
 
     # -- helpers -----------------------------------------------------------------
+    def _vocabulary(self) -> list[str]:
+        """The distinct words of all names, made on first use (an index saved by an older build lacks it)."""
+        words = self.__dict__.get("_words")
+        if words is None:
+            words = self.__dict__["_words"] = sorted({w for key in self._keys for w in key.split(" ")
+                                                     if len(w) >= 4 and w.isalpha()})  # numbers are not misspelt
+        return words
+
+    def _near(self, words: list[str]) -> list[str] | None:
+        """Each query word replaced by the closest word the names use (None if one has no near spelling)."""
+        from rapidfuzz import fuzz, process
+
+        out = []
+        for word in words:
+            if len(word) < 4:
+                out.append(word)
+                continue
+            found = process.extractOne(word, self._vocabulary(), scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
+            if found is None:
+                return None
+            out.append(found[0])
+        return None if out == words else out
+
     def _substring(self, q: str) -> Iterator[int]:
         """Names containing q, shortest first: the rarest trigram's postings, checked lazily."""
         rarest = min((self._grams.get(g, _EMPTY) for g in _trigrams(q)), key=len)

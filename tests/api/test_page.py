@@ -56,23 +56,34 @@ def test_the_form_offers_values_from_the_graph_with_the_default_chosen(ld_client
     text = ld_client.get("/", params={"q": "events-by-theme"}).text
     select = re.search(r'<select id="param-theme" name="theme".*?</select>', text, re.S).group(0)
     options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select))
-    assert options["theme:trafficking-in-persons"] == "Trafficking in persons"
+    # each choice with how many answers it has; only choices that have some
+    assert options["theme:trafficking-in-persons"] == "Trafficking in persons — 4 answers"
+    assert all(re.search(r" — \d+ answers?$", label) for label in options.values())
     assert "role:organiser" not in options  # roles are SKOS concepts too, of another scheme
-    assert re.search(r'<option value="theme:trafficking-in-persons" selected>', select)
+    assert re.search(r'<option value="theme:trafficking-in-persons" data-name="Trafficking in persons" selected>', select)
     years = re.search(r'<select id="param-year".*?</select>',
                       ld_client.get("/", params={"q": "aichr-posts-by-year"}).text, re.S).group(0)
     values = re.findall(r'<option value="(\d{4})"', years)
-    assert "2025" in values and "2018" in values and values == sorted(values, reverse=True)
+    assert values == ["2025", "2024", "2022"]  # only the years the sources name Representatives for
     events = ld_client.get("/", params={"q": "event-outcomes"}).text
-    assert "1st AICHR-UN Meeting (2018)</option>" in events  # events named with their year
+    assert "1st AICHR-UN Meeting (2018) — 1 answer</option>" in events  # events named with their year
+    offered = re.findall(r'<option value="event:[^"]*"[^>]*>[^<]*\((\d{4})\) —', events)
+    assert offered == sorted(offered, reverse=True)  # latest first
 
 
 def test_permalink_and_downloads_spell_out_every_setting(ld_client):
     page = read_html(ld_client.get("/", params={"q": "events-by-theme", "theme": f"{ID}theme/environment"}).text)
     assert "/?q=events-by-theme&theme=theme:environment" in page.hrefs()
-    assert "/queries/events-by-theme?theme=theme:environment&format=csv" in page.hrefs()
-    csv_text = ld_client.get("/queries/events-by-theme?theme=theme:environment&format=csv").text
-    assert csv_text.splitlines()[0].startswith("theme,event,eventLabel")
+    assert "/answer/events-by-theme.csv?theme=theme:environment" in page.hrefs()
+    assert "/answer/events-by-theme.xlsx?theme=theme:environment" in page.hrefs()
+    sheet = ld_client.get("/answer/events-by-theme.csv?theme=theme:environment")
+    assert sheet.headers["content-disposition"] == 'attachment; filename="events-by-theme_theme-environment.csv"'
+    assert sheet.text.lstrip("\ufeff").splitlines()[0] == \
+        "Event,Dates,Place,Organisers,Supporters,Sources,Event (identifier),Place (identifier)"
+    assert ld_client.get("/answer/events-by-theme.pdf").status_code == 404
+    assert ld_client.get("/answer/no-such-question.csv").status_code == 404
+    bad = ld_client.get("/answer/events-by-theme.csv?theme=theme:nothing-like-this")
+    assert bad.status_code == 422 and "theme" in bad.text
 
 
 def test_a_changed_setting_changes_the_answer(ld_client, catalogue, store):
@@ -113,8 +124,8 @@ def test_the_editor_offers_each_question_with_its_defaults_bound(ld_client, cata
 def test_explore_gives_an_entitys_neighbours_and_timeline(ld_client):
     body = ld_client.get("/explore", params={"iri": f"{ID}body/aichr"}).json()
     neighbours = {r["other"]["text"]: r["relation"]["text"] for r in body["neighbours"]["rows"]}
-    assert neighbours["AICHR Indonesia"] == "← unit of"  # AICHR Indonesia is a unit of AICHR
-    assert neighbours["Association of Southeast Asian Nations"] == "→ unit of"
+    assert neighbours["AICHR Indonesia"] == "Units"  # AICHR Indonesia is a unit of AICHR
+    assert neighbours["Association of Southeast Asian Nations"] == "Unit of"
     assert all(r["other"]["href"].startswith("/doc/") for r in body["neighbours"]["rows"])
     events = [r["item"]["text"] for r in body["timeline"]["rows"]]
     assert "1st AICHR-UN Meeting" in events

@@ -1,6 +1,7 @@
 """/search: entities by label, acronym and other names; ranked; JSON by default, HTML for browsers."""
+import re
 
-from aichr_kg.search import normalise
+from aichr_kg.search import RECORDS, normalise
 
 from .htmlcheck import read_html
 
@@ -34,11 +35,16 @@ def test_search_ignores_case_and_accents(ld_client, store):
 
 def test_results_are_ranked_by_tier_then_by_length(ld_client):
     results = _search(ld_client, "indonesia", limit=100)["results"]
-    ranks = [(TIERS.index(r["match"]), len(normalise(r["matched"]))) for r in results]
-    assert [r[0] for r in ranks] == sorted(r[0] for r in ranks), "exact > prefix > word prefix > substring"
-    for tier in set(r[0] for r in ranks):
-        lengths = [length for t, length in ranks if t == tier]
-        assert lengths == sorted(lengths), "shorter names first within a tier"
+    # things first, then records that link them (participations, post holdings); within each, by tier then length
+    records = [r["kindIri"].rsplit("#", 1)[-1] in RECORDS for r in results]
+    assert records == sorted(records), "records after the things they link"
+    for group in (False, True):
+        ranks = [(TIERS.index(r["match"]), len(normalise(r["matched"]))) for r, rec in zip(results, records) if rec is group]
+        assert [r[0] for r in ranks] == sorted(r[0] for r in ranks), "exact > prefix > word prefix > substring"
+        for tier in set(r[0] for r in ranks):
+            lengths = [length for t, length in ranks if t == tier]
+            assert lengths == sorted(lengths), "shorter names first within a tier"
+    assert any(records) and not all(records)
     assert {"exact", "prefix", "word"} <= {r["match"] for r in results}
     assert len({r["iri"] for r in results}) == len(results), "each entity once"
 
@@ -76,3 +82,20 @@ def test_browsers_get_a_page_with_a_form_and_links(ld_client):
 def test_search_page_escapes_the_query(ld_client):
     response = ld_client.get("/search", params={"q": "<script>alert(1)</script>", "format": "html"})
     assert "<script>alert(1)" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_a_misspelt_word_finds_the_name_it_means(ld_client):
+    """No name holds 'trafiking': the nearest spelling the names use ('trafficking') answers instead."""
+    results = _search(ld_client, "trafiking")["results"]
+    assert results and results[0]["label"] == "Trafficking in persons" and results[0]["match"] == "near"
+    assert _search(ld_client, "qqqqzzzz")["results"] == []
+
+
+def test_pages_of_results_and_a_kind_filter(ld_client):
+    first = ld_client.get("/search", params={"q": "asean", "format": "html"}).text
+    assert 'rel="next"' in first and "Results 1–20" in first
+    second = ld_client.get("/search", params={"q": "asean", "format": "html", "offset": 20}).text
+    assert "Results 21–" in second and 'rel="prev"' in second
+    series = ld_client.get("/search", params={"q": "dialogue", "format": "html", "kind": "Event series"}).text
+    kinds = set(re.findall(r'<span class="kind">([^<]*)</span>', series))
+    assert kinds == {"Event series"}

@@ -7,14 +7,17 @@ without a reload, draw the view the question asks for (timeline, network, map, c
 block the page carries, and suggest entities as one types in the search box.
 """
 
+import re
 from collections import OrderedDict
+from datetime import datetime, timezone
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from aichr_kg.catalogue import CannedQuery, Catalogue, ParameterError, QueryNotFound, expand
 from aichr_kg.execution import QueryTimeout, Saturated, UpstreamUnavailable
@@ -24,13 +27,16 @@ from aichr_kg.settings import Settings
 from aichr_kg.store import Table
 from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
-from aichr_kg_api.linked import LinkedDep
+from aichr_kg_api import export, wording
+from aichr_kg_api.linked import LinkedData, LinkedDep
+from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
 router = APIRouter(tags=["page"], include_in_schema=False)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
 
 
 # -- presenting a result table --------------------------------------------------------------------
@@ -58,6 +64,7 @@ class Answer:
     rows: list[list[Cell]]
     total: int
     hidden: list[str] = field(default_factory=list)  # columns left out: the question's own parameters
+    basis: list[RowBasis] | None = None  # each shown row's sources, when the question names what rows are about
 
     @property
     def truncated(self) -> bool:
@@ -65,7 +72,10 @@ class Answer:
 
     def as_json(self) -> list[dict[str, dict[str, str]]]:
         """Rows for the page's scripts: {column: {"text", "href"?, "iri"?}}."""
-        return [{c.name: _cell_json(cell) for c, cell in zip(self.columns, row) if cell.text} for row in self.rows]
+        out = [{c.name: _cell_json(cell) for c, cell in zip(self.columns, row) if cell.text} for row in self.rows]
+        for row, basis in zip(out, self.basis or ()):
+            row["_basis"] = basis.as_json()
+        return out
 
 
 def _cell_json(cell: Cell) -> dict[str, str]:
@@ -120,8 +130,8 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
         cells = []
         for col in columns:
             term = row.get(col.name)
-            if term is None:
-                cells.append(Cell(""))
+            if term is None:  # no IRI, but the query may still say something ("Online" for a place)
+                cells.append(Cell(row[col.label].value if col.label and col.label in row else ""))
                 continue
             if isinstance(term, ox.NamedNode):
                 text = row[col.label].value if col.label and col.label in row else (
@@ -202,23 +212,60 @@ class Field:
     value: str
     choices: list[tuple[str, str]]  # (value as a permalink carries it, label)
     required: bool
+    names: dict[str, str] = field(default_factory=dict)  # value -> its label without the count of answers
 
     @property
     def shown(self) -> str:
-        """The chosen value as a person reads it (its label in the drop-down)."""
-        return dict(self.choices).get(self.value, self.value)
+        """The chosen value as a person reads it (its label, without the drop-down's count)."""
+        return self.names.get(self.value) or dict(self.choices).get(self.value, self.value)
 
 
-def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, store, settings: Settings) -> list[Field]:
+COUNTED_CHOICES = 80  # a drop-down with more choices than this is not counted choice by choice
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, store, settings: Settings,
+           linked: LinkedData | None = None) -> list[Field]:
+    """The form: each setting's choices are the values that have answers, with how many, latest first when dated."""
     out = []
     for param in query.params:
         value = given.get(param.name) or param.default or ""
         choices = [(_short(v, param.type, settings), label) for v, label in catalogue.allowed_values(param, store)]
         value = _short(value, param.type, settings) if value else ""
+        names = dict(choices)
+        counts = _counts(query, param.name, choices, catalogue, store, linked)
+        if counts:
+            choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
+            years = [_YEAR.search(names[v]) for v, _ in choices]
+            if choices and all(years):
+                order = {v: y.group(1) for (v, _), y in zip(choices, years)}
+                choices.sort(key=lambda c: order[c[0]], reverse=True)  # stable: same year keeps its order
         if choices and value and value not in {v for v, _ in choices}:
             choices.insert(0, (value, value))  # keep what the link asked for visible, even if unknown
-        out.append(Field(param.name, param.label, param.description, param.type, value, choices, param.required))
+        out.append(Field(param.name, param.label, param.description, param.type, value, choices, param.required, names))
     return out
+
+
+def _counts(query: CannedQuery, name: str, choices, catalogue: Catalogue, store,
+            linked: LinkedData | None) -> dict[str, int] | None:
+    """How many answers each choice of a one-setting question has (once per service), or None when not counted."""
+    if linked is None or not choices or len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+        return None
+    try:
+        return linked.cached(f"choices:{query.name}:{name}",
+                             lambda: _answers_per_choice(query, name, choices, catalogue, store))
+    except (TimeoutError, QueryTimeout, Saturated, UpstreamUnavailable):
+        return None  # a busy or slow store: offer every value uncounted; the answer says what went wrong
+
+
+def _answers_per_choice(query: CannedQuery, name: str, choices, catalogue: Catalogue, store) -> dict[str, int]:
+    counts = {}
+    for value, _ in choices:
+        try:
+            counts[value] = len(catalogue.run(query.name, {name: value}, store).rows)
+        except ParameterError:
+            counts[value] = 0
+    return counts
 
 
 def _short(value: str, ptype: str, settings: Settings) -> str:
@@ -244,7 +291,9 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None}
+                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
+                               "coverage": coverage(linked, store, catalogue),
+                               "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
     if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
         public = linked.settings.public_url or str(request.base_url)
         public = public if public.endswith("/") else public + "/"
@@ -259,7 +308,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             context["error"] = {"title": "We do not know that question.", "parameter": None,
                                 "next": "Pick one of the questions listed on this page."}
             return html_response(linked.templates, "page/index.html", context, status_code=404)
-        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings))
+        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings, linked))
         try:
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
@@ -273,13 +322,63 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
                 "title": "The service cannot answer right now: it is busy, or its database cannot be reached.",
                 "parameter": None, "next": "Wait a few seconds, then ask again."}
         else:
-            answer = shape(table, settings.base, {p.name for p in query.params}, settings.max_html_rows,
-                           linked.index.label)
+            answer = shape_answer(query, table, linked, store, catalogue, settings.max_html_rows)
             data = answer_data(query, context["fields"], answer)
             if query.view == "map":
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
-            context.update(answer=answer, links=links(query, context["fields"]), answer_data=data)
+                data["stateNames"] = {v: name for f in context["fields"] for v, name in f.names.items()
+                                      if v.startswith("state:")}  # states without answers are named too
+            context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
+                           note=completeness(query, context["fields"], table, store, catalogue, settings))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
+
+
+@router.get("/answer/{name}.{suffix}", summary="An answer as a spreadsheet (CSV or XLSX) with its sources")
+def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    """The table the page shows, every row, with on-screen headings and a Sources column, for a brief."""
+    if suffix not in ("csv", "xlsx"):
+        return PlainTextResponse(f"no spreadsheet format '{suffix}': ask for .csv or .xlsx", status_code=404)
+    try:
+        query = catalogue.get(name)
+    except QueryNotFound as exc:
+        return PlainTextResponse(str(exc), status_code=404)
+    given = dict(request.query_params)
+    try:
+        table = catalogue.run(name, given, store)
+    except ParameterError as exc:
+        return PlainTextResponse(str(exc), status_code=422)
+    form = fields(query, given, catalogue, store, linked.settings)
+    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)))
+    filename = export.file_name(name, form, suffix)
+    body, media = ((export.as_csv(data), "text/csv; charset=utf-8") if suffix == "csv"
+                   else (export.as_xlsx(data), export.XLSX_TYPE))
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/questions", response_class=HTMLResponse, summary="Every canned question, by topic")
+def questions(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    context = {"title": "Questions you can ask", "topics": topics(catalogue),
+               "coverage": coverage(linked, store, catalogue)}
+    return html_response(linked.templates, "page/questions.html", context)
+
+
+@router.get("/glossary", response_class=HTMLResponse, summary="The acronyms the graph holds, spelled out")
+def glossary(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
+    """AICHR, ACWC, NHRI...: each short name the graph gives an entity, with its full name and what it is."""
+    def read() -> list[dict[str, str]]:
+        return [{"acronym": row["acronym"].value, "label": row["label"].value,
+                 "href": href(row["entity"].value, linked.settings.base),
+                 "description": row["description"].value if "description" in row else ""}
+                for row in store.select(catalogue.system("glossary")).rows]
+    context = {"title": "Glossary of acronyms", "entries": linked.cached("glossary", read)}
+    return html_response(linked.templates, "page/glossary.html", context)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask for it on their own; the pages name /static/favicon.svg, this answers the rest."""
+    return Response(FAVICON.read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) over /sparql")
@@ -305,9 +404,13 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
         if other in seen:
             continue
         seen.add(other)
-        arrow = "→" if row["direction"].value == "out" else "←"
+        relation, incoming = row["relation"].value, row["direction"].value != "out"
+        if wording.hidden(relation, settings.base):
+            continue
+        words = wording.heading(relation, settings.base, reverse=incoming)  # read from this entity's side
+        arrow = "←" if incoming else "→"
         rows.append({"other": {"text": row["otherLabel"].value, "href": href(other, settings.base), "iri": other},
-                     "relation": {"text": f"{arrow} {linked.vocabulary.property_label(row['relation'].value)}"}})
+                     "relation": {"text": words or f"{arrow} {linked.vocabulary.property_label(relation)}"}})
     events = store.select(catalogue.system("entity-timeline"), {"entity": entity})
     timeline = shape(events, settings.base, {"entity"}, 200, linked.index.label)
     return JSONResponse({
@@ -320,6 +423,52 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
                      "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
+
+
+def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
+                 settings: Settings) -> str | None:
+    """The question's note on how complete its answer is: 'the sources name ... 3 of 11 member states ...'."""
+    if not query.note:
+        return None
+    column = query.note["count"]
+    found = len({row[column].value for row in table.rows if column in row})
+    total = len(store.select(catalogue.system("instances-of"),
+                             {"class": ox.NamedNode(expand(query.note["of"], settings.base, PREFIXES))}).rows)
+    values = {f.name: f.shown for f in form}
+    return query.note["says"].format(count=found, total=total, **values)
+
+
+def coverage(linked: LinkedData, store, catalogue: Catalogue) -> dict[str, Any]:
+    """What the graph is built from, said plainly: the documents, their dates, how much each contributes."""
+    def read() -> dict[str, Any]:
+        documents = []
+        for row in store.select(catalogue.system("source-documents")).rows:
+            issued = row["issued"].value if "issued" in row else ""
+            documents.append({"href": href(row["doc"].value, linked.settings.base),
+                              "title": row["title"].value if "title" in row else row["doc"].value,
+                              "type": row["type"].value if "type" in row else "",
+                              "date": date_text(issued) if issued else "undated",
+                              "issued": issued, "url": row["url"].value if "url" in row else None,
+                              "entities": int(row["entities"].value)})
+        latest = max((d["issued"] for d in documents if d["issued"]), default="")
+        return {"documents": documents, "latest": date_text(latest) if latest else None}
+    return linked.cached("coverage", read)
+
+
+def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
+    """The sources of every entity, read once per service (the graph does not change while it runs)."""
+    return linked.cached("provenance", lambda: Provenance.read(store, catalogue, linked.settings.base))
+
+
+def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, catalogue: Catalogue,
+                 limit: int) -> Answer:
+    """A canned question's table as people read it, each row with the sources of what it is about."""
+    hide = {p.name for p in query.params} | set(query.hide)
+    answer = shape(table, linked.settings.base, hide, limit, linked.index.label)
+    if query.sources:
+        known = provenance(linked, store, catalogue)
+        answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]
+    return answer
 
 
 def examples(catalogue: Catalogue, store) -> list[dict[str, str]]:
@@ -340,6 +489,9 @@ def links(query: CannedQuery, form: list[Field]) -> dict[str, str]:
     settings = [(f.name, f.value) for f in form if f.value]
     name = quote(query.name, safe="")
     return {"permalink": f"/?{urlencode([('q', query.name), *settings], safe=':')}",
+            "sheet": f"/answer/{name}.csv?{urlencode(settings, safe=':')}",
+            "xlsx": f"/answer/{name}.xlsx?{urlencode(settings, safe=':')}",
+            "filename": export.file_name(query.name, form, ""),
             "csv": f"/queries/{name}?{urlencode([*settings, ('format', 'csv')], safe=':')}",
             "json": f"/queries/{name}?{urlencode([*settings, ('format', 'json')], safe=':')}"}
 
@@ -356,7 +508,7 @@ def state_counts(query: CannedQuery, form: list[Field], catalogue: Catalogue, st
     """For a map: how many answers the same question has for each member state the form offers."""
     counts = {}
     for f in form:
-        states = [value for value, _ in f.choices if value.startswith("state:")]
+        states = [value for value in f.names if value.startswith("state:")]
         if not states:
             continue
         others = {g.name: g.value for g in form if g is not f and g.value}
@@ -379,3 +531,7 @@ def _parameter_sentence(query: CannedQuery, exc: ParameterError) -> dict[str, st
     label = known[exc.param]
     return {"title": f"The value given for “{label}” cannot be used: {exc.reason}.",
             "next": f"Choose a {label.lower()} from the list and ask again.", "parameter": exc.param}
+
+
+def _answers(n: int) -> str:
+    return "no answers" if n == 0 else "1 answer" if n == 1 else f"{n} answers"

@@ -1,0 +1,56 @@
+"""axe-core (npm, through frontend/package-lock.json) on every kind of page and page state, the SPARQL editor
+included: no critical or serious fault. The script is injected by the test, never served by the site."""
+
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+STATES = [
+    ("home", "/", None),
+    ("questions", "/questions", None),
+    ("question-table", "/?q=un-partners", None),
+    ("question-map", "/?q=events-in-place", None),
+    ("question-timeline", "/?q=events-by-theme", None),
+    ("question-network", "/?q=partner-network", None),
+    ("question-chart", "/?q=events-per-year-theme", None),
+    ("question-stale", "/?q=event-outcomes", "stale"),
+    ("entity-body", "/doc/body/acwc", None),
+    ("entity-event", "/doc/event/2025-11-17-7th-asean-human-rights-dialogue", None),
+    ("entity-source", "/doc/source/press-release-2022-10-03-tip-consultation", None),
+    ("search", "/search?q=trafiking", None),
+    ("glossary", "/glossary", None),
+    ("editor", "/editor", "editor"),
+]
+
+
+def faults(page) -> list[str]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    return [f"{v['impact']} {v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]
+            if v["impact"] in ("critical", "serious")]
+
+
+PHONE = {"home", "question-table", "question-map", "entity-event", "editor"}  # the layouts that change at 390 px
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_critical_or_serious_fault_on_any_page(open_page, width):
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: `make test` installs the front end's packages (npm ci)")
+    page = open_page(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe, not the site
+    found = {}
+    for name, path, state in STATES:
+        if width < 600 and name not in PHONE:
+            continue
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        if state == "stale":
+            page.select_option("#param-event", index=1)
+        if state == "editor":
+            page.locator(".yasqe").first.wait_for()
+        problems = faults(page)
+        if problems:
+            found[name] = problems
+    assert not found, found
