@@ -1,14 +1,17 @@
 # One entry point for every chore, the same locally and in CI.
-#   make run    set up .venv if needed, build and validate the graph, serve it on http://127.0.0.1:8000
+#   make run    set up .venv if needed (runtime packages only), build and validate the graph, serve it on
+#               http://$(HOST):$(PORT) (make run HOST=0.0.0.0 PORT=8080 to change)
 #   make test   set up .venv if needed, run the whole test suite
 #   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
-#    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client)
-#    and nginx (the reverse proxy of the sub-path tests) when they are missing)
+#    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client),
+#    nginx (the reverse proxy of the sub-path tests) and virtuoso-opensource (a second SPARQL server the HTTP
+#    suite runs behind) when they are missing)
 #   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph and
 #               rdflib-endpoint; tables on stdout, JSON in bench/results/ (BENCH_SCALES, BENCH_SECONDS to change)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -19,22 +22,29 @@ NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 RAPPER    := /usr/bin/rapper
 NGINX     := /usr/sbin/nginx
+VIRTUOSO  := /usr/bin/virtuoso-t
+CFF       := .venv-cff/bin/cffconvert
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
-NGINX_APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get
+SERVICE_APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get
 
 .PHONY: run test build validate bench clean assets
 
-$(STAMP): pyproject.toml
+# what running needs (make run, build, validate); the test tools come on top only for make test and bench
+$(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+build: $(RUN_STAMP)
 	$(VENV)/bin/aichr-kg build
 
-validate: $(STAMP)
+validate: $(RUN_STAMP)
 	$(VENV)/bin/aichr-kg validate
 
 $(NODE_DEPS): frontend/package.json frontend/package-lock.json
@@ -56,12 +66,22 @@ $(RAPPER):
 # nginx: the reverse proxy the sub-path tests put in front of the service (they start it on a free port;
 # RUNLEVEL=1 keeps the package from starting a system nginx of its own)
 $(NGINX):
-	$(NGINX_APT) install -y -qq nginx-light || { $(APT) update -qq && $(NGINX_APT) install -y -qq nginx-light; }
+	$(SERVICE_APT) install -y -qq nginx-light || { $(APT) update -qq && $(SERVICE_APT) install -y -qq nginx-light; }
+
+# Virtuoso Open Source: the second real SPARQL server the HTTP suite runs behind (tests start it themselves,
+# on free ports with their own database; RUNLEVEL=1 keeps the package from starting a system one)
+$(VIRTUOSO):
+	$(SERVICE_APT) install -y -qq virtuoso-opensource || { $(APT) update -qq && $(SERVICE_APT) install -y -qq virtuoso-opensource; }
 
 run: build assets
 	$(VENV)/bin/aichr-kg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(NGINX)
+# cffconvert (validates CITATION.cff) in a venv of its own: it pins jsonschema 3, the test tools need 4
+$(CFF):
+	$(PYTHON) -m venv .venv-cff
+	.venv-cff/bin/python -m pip install -q 'cffconvert>=2,<3'
+
+test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(NGINX) $(VIRTUOSO) $(CFF)
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -57,7 +57,7 @@ def context(settings):
 # -- the running service (added for the /sparql tests: tests/api, tests/w3c) ---------------------------
 from pathlib import Path  # noqa: E402
 
-from servers import OxigraphServer, ServiceThread  # noqa: E402  (tests/ is on sys.path: conftest's folder)
+from servers import OxigraphServer, ServiceThread, VirtuosoServer  # noqa: E402  (tests/ is on sys.path: conftest's folder)
 
 W3C_DATA = Path(__file__).parent / "w3c" / "data"
 KASEI = "http://kasei.us/2009/09/sparql/data/"  # graph IRIs the W3C SPARQL 1.1 Protocol tests name
@@ -76,14 +76,25 @@ def service_graph(service_settings):
     return GraphState.from_settings(service_settings)
 
 
+def _loaded(server, service_graph):
+    """``server`` started, with the service graph's named graphs PUT through its Graph Store Protocol."""
+    from aichr_kg.remote import push
+
+    with server:
+        push(service_graph.store, server.store_url)
+        yield server
+
+
 @pytest.fixture(scope="session")
 def oxigraph(service_graph, tmp_path_factory):
     """An Oxigraph server (union default graph) holding the same named graphs, loaded through the Graph Store Protocol."""
-    from aichr_kg.remote import push
+    yield from _loaded(OxigraphServer(tmp_path_factory.mktemp("oxigraph")), service_graph)
 
-    with OxigraphServer(tmp_path_factory.mktemp("oxigraph")) as server:
-        push(service_graph.store, server.store_url)
-        yield server
+
+@pytest.fixture(scope="session")
+def virtuoso(service_graph, tmp_path_factory):
+    """A Virtuoso Open Source server (Debian's, own database and ini file) loaded through its Graph Store Protocol."""
+    yield from _loaded(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")), service_graph)
 
 
 @pytest.fixture(scope="session")
@@ -94,16 +105,27 @@ def embedded_service(service_settings, service_graph):
         yield service
 
 
-@pytest.fixture(scope="session")
-def remote_service(service_settings, oxigraph):
+def _in_front_of(service_settings, server, **changes):
+    """The service over real HTTP in front of ``server`` (store=remote)."""
     from aichr_kg_api.main import create_app
 
-    settings = Settings(**{**service_settings.model_dump(), "store": "remote", "endpoint": oxigraph.query_url})
+    settings = Settings(**{**service_settings.model_dump(), "store": "remote", "endpoint": server.query_url, **changes})
     with ServiceThread(create_app(settings)) as service:
         yield service
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def remote_service(service_settings, oxigraph):
+    yield from _in_front_of(service_settings, oxigraph)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_service(service_settings, virtuoso):
+    """In front of Virtuoso, whose own result formats are not passed on (see deploy/virtuoso/README.md)."""
+    yield from _in_front_of(service_settings, virtuoso, endpoint_passthrough=False)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote", "virtuoso"])
 def service(request):
-    """The service over real HTTP (``.url``), once over the embedded store and once in front of Oxigraph."""
+    """The service over real HTTP (``.url``): over the embedded store, in front of Oxigraph, in front of Virtuoso."""
     return request.getfixturevalue(f"{request.param}_service")

@@ -59,7 +59,33 @@ class ServiceThread:
         self.thread.join(30)
 
 
-class OxigraphServer:
+class _ServerProcess:
+    """A server in a subprocess (``self.process``), stopped by SIGTERM (then SIGKILL) and usable with ``with``."""
+
+    process: subprocess.Popen | None = None
+    stop_timeout = 10
+
+    def start(self):
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class OxigraphServer(_ServerProcess):
     """``oxigraph serve`` (the CLI from the ``oxigraph`` package) over a folder, stoppable and restartable."""
 
     def __init__(self, location: Path, timeout_s: int = 30):
@@ -78,21 +104,45 @@ class OxigraphServer:
         wait_until_up(f"{self.url}/query?query=ASK%7B%7D", timeout=30)
         return self
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.process = None
 
-    def __enter__(self) -> "OxigraphServer":
-        return self.start()
 
-    def __exit__(self, *exc) -> None:
-        self.stop()
+VIRTUOSO_DIR = Path(__file__).resolve().parent.parent / "deploy" / "virtuoso"
+
+
+class VirtuosoServer(_ServerProcess):
+    """Debian's ``virtuoso-t`` in the foreground over a new database in ``location``, on two free ports.
+
+    The ini file is the project's ``deploy/virtuoso/virtuoso.ini`` with this folder and these ports filled
+    in; ``deploy/virtuoso/setup.sql`` then hides Virtuoso's own graphs from the anonymous SPARQL user. The
+    Graph Store Protocol (``store_url``) takes digest authentication as ``dba`` (the new database's default).
+    """
+
+    stop_timeout = 30  # it writes a checkpoint on the way out
+
+    def __init__(self, location: Path):
+        self.location = location
+        self.port, self.sql_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/sparql"
+        self.store_url = f"http://dba:dba@127.0.0.1:{self.port}/sparql-graph-crud-auth"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "VirtuosoServer":
+        ini = self.location / "virtuoso.ini"
+        ini.write_text((VIRTUOSO_DIR / "virtuoso.ini").read_text().format(
+            dir=self.location, sql_port=self.sql_port, http_port=self.port))
+        self.process = subprocess.Popen(["virtuoso-t", "-c", str(ini), "+foreground"], cwd=self.location,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"{self.query_url}?query=ASK%7B%7D", timeout=120)
+            done = subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", str(VIRTUOSO_DIR / "setup.sql")],
+                                  capture_output=True, text=True, timeout=60)
+            if done.returncode or "*** Error" in done.stdout + done.stderr:  # isql reports SQL errors in its output
+                raise RuntimeError(f"Virtuoso setup failed: {done.stdout[-500:]} {done.stderr[-500:]}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
 
 class NginxServer:

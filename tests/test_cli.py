@@ -160,3 +160,21 @@ def test_validate_refuses_an_ill_typed_date_with_file_and_line(project_copy):
     result = cli("validate", root=project_copy)
     assert result.returncode == 1
     assert f'{bad}, line 4: ill-typed literal "2018-13-45"^^xsd:date' in result.stderr, result.stderr
+
+
+def test_build_keeps_a_release_under_its_data_version(tmp_path, settings):
+    from click.testing import CliRunner
+
+    from aichr_kg.cli import main
+    from aichr_kg.release import current
+
+    version = current(settings).version
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "dist"), "--release", str(tmp_path / "releases")])
+    assert result.exit_code == 0, result.output
+    assert f"(data version {version})" in result.output
+    kept = tmp_path / "releases" / version
+    assert {p.name for p in kept.iterdir()} == {f"aichr-kg-{version}.{s}" for s in ("ttl", "nt", "trig", "nq", "jsonld")}
+    assert f"<https://w3id.org/aichr-kg/ontology/{version}>".encode() in (kept / f"aichr-kg-{version}.nq").read_bytes()
+    page = (tmp_path / "dist" / "ontology.html").read_text()
+    assert 'id="ASEANBody"' in page and f"ontology/{version}" in page
+    assert CliRunner().invoke(main, ["--version"]).output.strip().startswith("aichr-kg, version ")

@@ -36,3 +36,14 @@ def test_values_placement():
     assert short.rstrip().endswith(f"VALUES (?s) {{ (<{AICHR}>) }}")
     with pytest.raises(ValueError):
         insert_values("SELECT * {}", {"x) } ; DROP": "1"})
+
+
+def test_dataset_clauses_are_blanked_keeping_positions():
+    from aichr_kg.querytext import without_dataset_clauses
+
+    text = "PREFIX g: <urn:g:>\nSELECT * FROM <urn:a>\nFROM NAMED g:b WHERE { GRAPH ?g { ?s ?p <urn:from> } }"
+    out = without_dataset_clauses(text)
+    assert len(out) == len(text) and out.count("\n") == text.count("\n")
+    assert "FROM" not in out.upper().replace("<URN:FROM>", "") and "<urn:a>" not in out and "g:b" not in out
+    assert "<urn:from>" in out and out.endswith("WHERE { GRAPH ?g { ?s ?p <urn:from> } }")
+    assert without_dataset_clauses("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"

@@ -162,3 +162,16 @@ def test_push_to_a_server_that_refuses(stub, embedded):
 
     with pytest.raises(PushError, match="cannot reach|refused"):
         push(embedded, f"{stub}/no-such-store")
+
+
+def test_virtuoso_style_answers_are_read_as_sparql_says(service_settings):
+    """Blank nodes labelled nodeID://..., N-Triples sent as text/plain: normalised before they are read."""
+    from aichr_kg.remote import RemoteStore
+
+    store = RemoteStore("http://127.0.0.1:9/sparql", timeout=1, queries_dir=service_settings.queries_dir, passthrough=False)
+    body = (b'{ "head": { "vars": ["s"] }, "results": { "bindings": [ { "s": { "type": "bnode", "value": "nodeID://b10059" } } ] } }')
+    solutions = list(store._parse("application/sparql-results+json", body))
+    assert solutions[0]["s"].value == "b10059"
+    xml = (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/></head><results>'
+           b'<result><binding name="s"><bnode>nodeID://b7</bnode></binding></result></results></sparql>')
+    assert list(store._parse("application/sparql-results+xml", xml))[0]["s"].value == "b7"

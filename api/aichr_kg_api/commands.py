@@ -60,12 +60,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
 
 @click.command()
 @click.option("--endpoint", default=None,
-              help="Graph Store Protocol URL of the server (Oxigraph: http://HOST:7878/store); "
-                   "default AICHR_KG_UPDATE_ENDPOINT.")
+              help="Graph Store Protocol URL of the server (Oxigraph: http://HOST:7878/store; Virtuoso: "
+                   "http://dba:PASSWORD@HOST:8890/sparql-graph-crud-auth, digest auth); default AICHR_KG_UPDATE_ENDPOINT.")
 @click.pass_context
 def load(ctx: click.Context, endpoint: str | None) -> None:
     """Validate and build the graph, then PUT each named graph into a SPARQL server (graph names kept)."""
-    from aichr_kg.remote import PushError, push
+    from aichr_kg.remote import PushError, push, without_credentials
 
     settings = ctx.obj
     target = endpoint or settings.update_endpoint
@@ -78,4 +78,4 @@ def load(ctx: click.Context, endpoint: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     for graph, triples in sent:
         click.echo(f"  {triples:6d}  {graph}")
-    click.echo(f"loaded {sum(n for _, n in sent)} triples in {len(sent)} named graphs into {target}")
+    click.echo(f"loaded {sum(n for _, n in sent)} triples in {len(sent)} named graphs into {without_credentials(target)}")

@@ -19,6 +19,11 @@ DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 FOAF_PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCT_LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
+CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+VOID_IN_DATASET = ox.NamedNode("http://rdfs.org/ns/void#inDataset")
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 class PageOutOfRange(LookupError):
@@ -64,6 +69,7 @@ class EntityDocument:
     page: int
     page_size: int
     incoming_by_property: dict[str, int] = field(default_factory=dict)  # property IRI -> subjects, all pages
+    dataset: str | None = None  # the dataset's IRI (void:inDataset of the document)
 
     @property
     def last_page(self) -> int:
@@ -84,12 +90,37 @@ class EntityDocument:
             out += [ox.Triple(ox.NamedNode(iri), RDFS_LABEL, label) for label in labels]
         out += [ox.Triple(source, DCT_TITLE, title) for source, title in self.sources if title is not None]
         doc = ox.NamedNode(self.document)
-        out += [ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT), ox.Triple(doc, FOAF_PRIMARY_TOPIC, self.entity)]
+        out += [ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT), ox.Triple(doc, FOAF_PRIMARY_TOPIC, self.entity),
+                ox.Triple(doc, DCT_LICENSE, CC_BY)]
+        if self.dataset:
+            out.append(ox.Triple(doc, VOID_IN_DATASET, ox.NamedNode(self.dataset)))
+        out += self._paging(doc)
         return list(dict.fromkeys(out))
+
+    def _paging(self, doc: ox.NamedNode) -> list[ox.Triple]:
+        """Hydra paging in the RDF itself, so an RDF client knows it holds one page of the incoming links."""
+        if self.last_page <= 1:
+            return []
+
+        def page_iri(n: int) -> ox.NamedNode:
+            return ox.NamedNode(self.document if n == 1 else f"{self.document}?page={n}")
+
+        def hydra(name: str) -> ox.NamedNode:
+            return ox.NamedNode(HYDRA + name)
+
+        view = page_iri(self.page)
+        out = [ox.Triple(doc, hydra("view"), view), ox.Triple(view, RDF_TYPE, hydra("PartialCollectionView")),
+               ox.Triple(doc, hydra("totalItems"), ox.Literal(str(self.incoming_total), datatype=XSD_INTEGER)),
+               ox.Triple(view, hydra("first"), page_iri(1)), ox.Triple(view, hydra("last"), page_iri(self.last_page))]
+        if self.has_next:
+            out.append(ox.Triple(view, hydra("next"), page_iri(self.page + 1)))
+        if self.page > 1:
+            out.append(ox.Triple(view, hydra("previous"), page_iri(self.page - 1)))
+        return out
 
 
 def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
-                    page: int = 1, page_size: int = 100) -> EntityDocument | None:
+                    page: int = 1, page_size: int = 100, dataset: str | None = None) -> EntityDocument | None:
     """The document of an entity, or None if the IRI occurs nowhere in the graph."""
     entity = ox.NamedNode(iri)
     bound = {"entity": entity}
@@ -112,7 +143,8 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
         if link.label is not None and isinstance(link.subject, ox.NamedNode):
             labels.setdefault(link.subject.value, [link.label])
     sources = [(r["source"], r.get("title")) for r in store.select(catalogue.system("sources"), bound).rows]
-    return EntityDocument(entity, document, statements, labels, sources, incoming, total, page, page_size, per_property)
+    return EntityDocument(entity, document, statements, labels, sources, incoming, total, page, page_size, per_property,
+                          dataset)
 
 
 @dataclass

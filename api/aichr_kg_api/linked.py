@@ -89,6 +89,12 @@ class LinkedData:
                 self._cache[key] = make()
             return self._cache[key]
 
+    def stats(self, graph: GraphState):
+        """VoID's statistics (and the data version), computed once per run; the home page's Dataset uses them too."""
+        from aichr_kg_api.void import dataset_stats
+
+        return self.cached("void-stats", lambda: dataset_stats(graph.store, graph.catalogue, self.vocabulary))
+
     def close(self) -> None:
         self.dumps.close()
 

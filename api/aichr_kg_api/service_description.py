@@ -39,8 +39,9 @@ def _count(n: int) -> ox.Literal:
 
 
 def describe(endpoint: str, graph_sizes: dict[str, int], default_graph_size: int, settings: Settings,
-             described: dict[str, GraphDescription] | None = None) -> list[ox.Triple]:
-    """The description; ``described`` adds each named graph's kind, label, description and document."""
+             described: dict[str, GraphDescription] | None = None, version: str | None = None) -> list[ox.Triple]:
+    """The description; ``described`` adds each named graph's kind, label, description and document, ``version``
+    the build's data version."""
     service = ox.NamedNode(endpoint + "#service")
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     triples = [
@@ -62,6 +63,11 @@ def describe(endpoint: str, graph_sizes: dict[str, int], default_graph_size: int
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
         ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), _count(default_graph_size)),
     ]
+    if version:  # which release the endpoint serves (the build's data version), and the dataset VoID describes
+        triples += [ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"), ox.Literal(version)),
+                    ox.Triple(dataset, ox.NamedNode("http://www.w3.org/ns/dcat#version"), ox.Literal(version)),
+                    ox.Triple(dataset, ox.NamedNode("http://rdfs.org/ns/void#inDataset"),
+                              ox.NamedNode(settings.base + "dataset"))]
     written = {f.writer.media_type.split(";")[0] for f in RESULT_FORMATS + RDF_FORMATS}
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[m]))
                 for m in sorted(written) if m in FORMAT_IRIS]

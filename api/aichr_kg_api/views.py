@@ -10,11 +10,11 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from aichr_kg.search import LabelIndex
-from aichr_kg.vocabulary import Vocabulary, in_words, local_name
+from aichr_kg.vocabulary import Vocabulary
 from aichr_kg_api import wording
 from aichr_kg_api.describe import EntityDocument, GraphPage
 from aichr_kg_api.provenance import date_text
-from aichr_kg_api.templating import href, local_path
+from aichr_kg_api.templating import href
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -172,76 +172,3 @@ def graph_view(page: GraphPage, vocabulary: Vocabulary, index: LabelIndex, base:
             value["href"] = "#" + o.value[len(document) + 1:]
         groups[-1]["rows"].append({"property": namer.property(p.value), "value": value})
     return groups
-
-
-def ontology_view(triples: list[ox.Triple], ontology: str, vocabulary: Vocabulary, index: LabelIndex, base: str) -> dict:
-    """The ontology's documentation: its header, then every class and property with what defines it."""
-    namer = Namer(base, vocabulary, index)
-    about: dict[str, dict[str, list]] = {}
-    for t in triples:
-        if isinstance(t.subject, ox.NamedNode):
-            about.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
-
-    def iris(subject: str, predicate: str) -> list[str]:
-        return sorted(o.value for o in about.get(subject, {}).get(predicate, []) if isinstance(o, ox.NamedNode))
-
-    def text(subject: str, predicate: str) -> str | None:
-        found = pick(about.get(subject, {}).get(predicate, []))
-        return found.value if found is not None else None
-
-    def link(iri: str) -> dict:
-        out = namer.term(ox.NamedNode(iri))
-        if iri.startswith(ontology + "#"):
-            out["href"] = "#" + iri[len(ontology) + 1:]
-        return out
-
-    namespace = ontology + "#"
-    types = {s: set(iris(s, RDF + "type")) for s in about if s.startswith(namespace)}
-    inverse: dict[tuple[str, str], list[str]] = {}
-    for s, props in about.items():
-        for p in (RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"):
-            for o in props.get(p, []):
-                if isinstance(o, ox.NamedNode):
-                    inverse.setdefault((p, o.value), []).append(s)
-
-    def entry(term: str) -> dict:
-        return {"anchor": term[len(namespace):], "iri": term, "curie": vocabulary.curie(term),
-                "label": text(term, RDFS + "label") or in_words(local_name(term)),
-                "definition": text(term, SKOS + "definition") or text(term, RDFS + "comment"),
-                "deprecated": text(term, OWL + "deprecated") == "true"}
-
-    classes, properties = [], []
-    for term, kinds in sorted(types.items()):
-        if OWL + "Class" in kinds or RDFS + "Class" in kinds:
-            item = entry(term)
-            item["supers"] = [link(i) for i in iris(term, RDFS + "subClassOf")]
-            item["subs"] = [link(i) for i in sorted(inverse.get((RDFS + "subClassOf", term), []))]
-            item["domain_of"] = [link(i) for i in sorted(inverse.get((RDFS + "domain", term), []))]
-            item["range_of"] = [link(i) for i in sorted(inverse.get((RDFS + "range", term), []))]
-            classes.append(item)
-        elif kinds & {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}:
-            item = entry(term)
-            item["types"] = [vocabulary.curie(k) for k in sorted(kinds)]
-            item["supers"] = [link(i) for i in iris(term, RDFS + "subPropertyOf")]
-            item["subs"] = [link(i) for i in sorted(inverse.get((RDFS + "subPropertyOf", term), []))]
-            item["domain"] = [link(i) for i in iris(term, RDFS + "domain")]
-            item["range"] = [link(i) for i in iris(term, RDFS + "range")]
-            properties.append(item)
-    classes.sort(key=lambda c: c["label"].lower())
-    properties.sort(key=lambda p: p["label"].lower())
-    header = {
-        "title": text(ontology, DCT + "title") or text(ontology, RDFS + "label") or ontology,
-        "description": text(ontology, DCT + "description"),
-        "version": text(ontology, OWL + "versionInfo"),
-        "version_iri": (iris(ontology, OWL + "versionIRI") or [None])[0],
-        "license": (iris(ontology, DCT + "license") or [None])[0],
-        "created": text(ontology, DCT + "created"),
-        "modified": text(ontology, DCT + "modified"),
-        "namespace": namespace,
-        "prefix": text(ontology, "http://purl.org/vocab/vann/preferredNamespacePrefix"),
-    }
-    external = [{"subject": link(s), "rows": [{"property": namer.property(p), "value": link(o.value)}
-                                               for p, os in props.items() for o in os if isinstance(o, ox.NamedNode)]}
-                for s, props in sorted(about.items()) if not s.startswith(ontology)]
-    return {"header": header, "classes": classes, "properties": properties, "external": external,
-            "local_path": local_path(ontology, base)}

@@ -29,7 +29,16 @@ DUMP_FORMATS = {"ttl": ("text/turtle", "Turtle"), "nt": ("application/n-triples"
                 "trig": ("application/trig", "TriG (with named graphs)"),
                 "nq": ("application/n-quads", "N-Quads (with named graphs)"),
                 "jsonld": ("application/ld+json", "JSON-LD")}
-VOID_PREFIXES = {"void": VOID, "dcat": DCAT, "sd": SD}
+VOID_PREFIXES = {"void": VOID, "dcat": DCAT, "sd": SD, "vcard": "http://www.w3.org/2006/vcard/ns#"}
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+OWL = "http://www.w3.org/2002/07/owl#"
+PUBLISHER_NAME = "aichr-kg maintainers"
+LINK_TARGETS = {"wikidata": ("Wikidata", "http://www.wikidata.org/entity/", "https://www.wikidata.org/")}
+
+
+def publisher_iri(base: str) -> str:
+    """The maintainers as a resource (creator and publisher of the dataset and the ontology)."""
+    return base + "dataset#maintainers"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,10 @@ class Stats:
     vocabularies: list[str]  # namespace IRIs
     examples: list[str]
     described: dict[str, GraphDescription] = field(default_factory=dict)  # graph IRI -> kind, label, document
+    version: str | None = None  # the build's data version (release.Release.version)
+    issued: ox.Literal | None = None
+    modified: ox.Literal | None = None
+    linksets: tuple[tuple[str, int], ...] = ()  # (LINK_TARGETS key, owl:sameAs links)
 
 
 def _int(row, name) -> int:
@@ -63,17 +76,32 @@ def dataset_stats(store: Store, catalogue: Catalogue, vocabulary: Vocabulary) ->
                          and not ns.startswith(base + "id/")})
     examples = [base + e for e in EXAMPLES
                 if store.ask(catalogue.system("exists"), {"entity": ox.NamedNode(base + e)})]
+    ontology = {"document": ox.NamedNode(base + "ontology")}
+    version = store.select(catalogue.system("version-info"), ontology).rows
+    dates = store.select(catalogue.system("ontology-dates"), ontology).rows
+    linksets = []
+    for key, (_, prefix, _) in LINK_TARGETS.items():
+        found = store.select(catalogue.system("linkset"), {"target": ox.Literal(prefix)}).rows
+        if found and _int(found[0], "links"):
+            linksets.append((key, _int(found[0], "links")))
     return Stats(_int(triples[0], "count") if triples else 0, _int(row, "entities"), _int(row, "subjects"),
                  _int(row, "properties"), _int(row, "objects"), classes, graphs, namespaces, examples,
-                 graph_descriptions(store, catalogue.system))
+                 graph_descriptions(store, catalogue.system),
+                 version[0]["version"].value if version else None,
+                 dates[0].get("issued") if dates else None, dates[0].get("modified") if dates else None, tuple(linksets))
+
+
+def dump_path(version: str | None, suffix: str) -> str:
+    """Where a release's dump is kept under /download/: ``{version}/aichr-kg-{version}.{suffix}``."""
+    return f"{version}/aichr-kg-{version}.{suffix}" if version else f"aichr-kg.{suffix}"
 
 
 def dataset_iri(base: str) -> str:
     return base + "dataset"
 
 
-def void_triples(stats: Stats, base: str, public: str) -> list[ox.Triple]:
-    """The VoID + DCAT description; ``public`` is the service's URL ending in '/'."""
+def void_triples(stats: Stats, base: str, public: str, byte_sizes: dict[str, int] | None = None) -> list[ox.Triple]:
+    """The VoID + DCAT description; ``public`` is the service's URL ending in '/'; ``byte_sizes`` by dump suffix."""
     ds = ox.NamedNode(dataset_iri(base))
     out: list[ox.Triple] = []
 
@@ -95,6 +123,23 @@ def void_triples(stats: Stats, base: str, public: str) -> list[ox.Triple]:
     add(ds, DCT + "description", text(DESCRIPTION))
     add(ds, DCT + "license", iri(LICENSE))
     add(ds, DCAT + "landingPage", iri(public))
+    maintainers = iri(publisher_iri(base))
+    add(ds, DCT + "publisher", maintainers)
+    add(ds, DCT + "creator", maintainers)
+    add(maintainers, RDF_TYPE, iri(FOAF + "Organization"))
+    add(maintainers, FOAF + "name", ox.Literal(PUBLISHER_NAME))
+    add(maintainers, FOAF + "homepage", iri(base))
+    contact = iri(base + "dataset#contact")
+    add(ds, DCAT + "contactPoint", contact)
+    add(contact, RDF_TYPE, iri(VCARD + "Organization"))
+    add(contact, VCARD + "fn", ox.Literal(PUBLISHER_NAME))
+    add(contact, VCARD + "hasURL", iri(base))
+    if stats.version:
+        add(ds, DCAT + "version", ox.Literal(stats.version))
+        add(ds, OWL + "versionInfo", ox.Literal(stats.version))
+    for predicate, value in (("issued", stats.issued), ("modified", stats.modified)):
+        if value is not None:
+            add(ds, DCT + predicate, value)
     add(ds, FOAF + "homepage", iri(public))
     for keyword in ("human rights", "ASEAN", "AICHR", "linked data"):
         add(ds, DCAT + "keyword", text(keyword))
@@ -112,7 +157,7 @@ def void_triples(stats: Stats, base: str, public: str) -> list[ox.Triple]:
     for namespace in stats.vocabularies:
         add(ds, VOID + "vocabulary", iri(namespace))
     for suffix, (media_type, title) in DUMP_FORMATS.items():
-        url = iri(f"{public}download/aichr-kg.{suffix}")
+        url = iri(f"{public}download/{dump_path(stats.version, suffix)}")
         dist = iri(f"{base}dataset#dump-{suffix}")
         add(ds, VOID + "dataDump", url)
         add(ds, DCAT + "distribution", dist)
@@ -121,6 +166,21 @@ def void_triples(stats: Stats, base: str, public: str) -> list[ox.Triple]:
         add(dist, DCAT + "downloadURL", url)
         add(dist, DCAT + "mediaType", iri(f"https://www.iana.org/assignments/media-types/{media_type}"))
         add(dist, DCT + "license", iri(LICENSE))
+        if byte_sizes and suffix in byte_sizes:
+            add(dist, DCAT + "byteSize", ox.Literal(str(byte_sizes[suffix]), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
+    for key, links in stats.linksets:
+        name, prefix, homepage = LINK_TARGETS[key]
+        linkset, target = iri(f"{base}dataset#linkset-{key}"), iri(f"{base}dataset#{key}")
+        add(ds, VOID + "subset", linkset)
+        add(linkset, RDF_TYPE, iri(VOID + "Linkset"))
+        add(linkset, VOID + "linkPredicate", iri(OWL + "sameAs"))
+        add(linkset, VOID + "subjectsTarget", ds)
+        add(linkset, VOID + "objectsTarget", target)
+        add(linkset, VOID + "triples", count(links))
+        add(target, RDF_TYPE, iri(VOID + "Dataset"))
+        add(target, DCT + "title", ox.Literal(name))
+        add(target, VOID + "uriSpace", ox.Literal(prefix))
+        add(target, FOAF + "homepage", iri(homepage))
     service, access = iri(base + "dataset#sparql"), iri(base + "dataset#sparql-access")
     add(ds, DCAT + "distribution", access)
     add(access, RDF_TYPE, iri(DCAT + "Distribution"))

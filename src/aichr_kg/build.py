@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from aichr_kg import release
 from aichr_kg.namespaces import PREFIXES, graph_iri
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import SourceFile, all_files
@@ -127,16 +128,18 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
     store = into if into is not None else EmbeddedStore()
     load_into(store, files, settings.base)
     apply_rules(store, settings)
+    release.stamp(store, settings, release.current(settings))
     if extra:
         load_into(store, list(extra), settings.base)
     return Build(store, validated, violations)
 
 
-def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg") -> list[Path]:
+def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
+    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix, (fmt, with_graphs) in DUMPS.items():
-        path = out / f"{name}.{suffix}"
+        path = out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
         if with_graphs:
             store.oxi.dump(str(path), format=fmt)
         else:

@@ -43,6 +43,7 @@ def build_or_fail(settings: Settings, make=open_built):
 
 
 @click.group()
+@click.version_option(package_name="aichr-kg", prog_name="aichr-kg")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Folder with ontology/, data/, shapes/, queries/.")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
@@ -116,14 +117,27 @@ def check_sources_cmd(ctx: click.Context, slug: str | None) -> None:
 
 @main.command(name="build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the dumps (default dist/).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also keep this build's dumps as a release: RELEASE_DIR/VERSION/aichr-kg-VERSION.* (what "
+                   "AICHR_KG_RELEASES_DIR serves at /download/VERSION/).")
 @click.pass_context
-def build_cmd(ctx: click.Context, out: Path | None) -> None:
+def build_cmd(ctx: click.Context, out: Path | None, release_dir: Path | None) -> None:
     """Parse, validate, load, derive and write dumps (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+    from aichr_kg.release import read_version
+
     settings = _settings(ctx)
     started = time.perf_counter()
     result = build_or_fail(settings)
+    version = read_version(result.store, settings)
     paths = write_dumps(result.store, out or settings.dist)
-    click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s")
+    from aichr_kg.ontology_doc import render_store
+
+    page = (out or settings.dist) / "ontology.html"  # the ontology's documentation, as /ontology serves it
+    page.write_text(render_store(result.store, settings), encoding="utf-8")
+    paths.append(page)
+    if release_dir is not None:
+        paths += write_dumps(result.store, release_dir / version, version=version)
+    click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s (data version {version})")
     _report_quality(result.store, settings)
     for path in paths:
         click.echo(f"  {path}")
@@ -180,6 +194,41 @@ def stats_cmd(ctx: click.Context) -> None:
         iri = row["class"].value
         curie = next((f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns)), iri)
         click.echo(f"{int(row['count'].value):6d}  {curie}")
+
+
+@main.command(name="diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--statements/--no-statements", default=True, show_default=True, help="List each added and removed statement.")
+def diff_cmd(old: Path, new: Path, fmt: str, statements: bool) -> None:
+    """What changed from OLD to NEW (two TriG / N-Quads dumps, or two project or data folders), by named graph:
+    entities added, removed and changed, and the statements added (+) and removed (-). Exit 0 either way."""
+    import json
+
+    from aichr_kg.diff import DiffInputError, diff, read_side
+
+    try:
+        changes = diff(read_side(old), read_side(new))
+    except DiffInputError as exc:
+        _fail(str(exc), 2)
+    if fmt == "json":
+        click.echo(json.dumps({"old": str(old), "new": str(new), "graphs": [c.as_dict() for c in changes]}, indent=2))
+        return
+    if not changes:
+        click.echo("no differences")
+    for change in changes:
+        click.echo(f"graph <{change.graph}>: +{len(change.added)} -{len(change.removed)} statements; entities "
+                   f"{len(change.entities_added)} added, {len(change.entities_removed)} removed, "
+                   f"{len(change.entities_changed)} changed")
+        for label, entities in (("added", change.entities_added), ("removed", change.entities_removed),
+                                ("changed", change.entities_changed)):
+            for entity in entities:
+                click.echo(f"  {label:8s}<{entity}>")
+        if statements:
+            for sign, triples in (("+", change.added), ("-", change.removed)):
+                for triple in triples:
+                    click.echo(f"  {sign} {' '.join(term.n3() for term in triple)} .")
 
 
 def _register_plugin_commands() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from aichr_kg import __version__
 from aichr_kg.build import Build, _fingerprint, build
 from aichr_kg.catalogue import Catalogue
 from aichr_kg.search import LabelIndex, index_graph
@@ -37,7 +38,7 @@ KEEP_UNUSED_SECONDS = 7 * 24 * 3600
 
 
 def store_key(settings: Settings, extra: list[SourceFile]) -> str:
-    digest = hashlib.sha256(_fingerprint(all_files(settings) + list(extra)).encode())
+    digest = hashlib.sha256(f"{__version__}\0{_fingerprint(all_files(settings) + list(extra))}".encode())
     digest.update(f"\0{settings.base}\0pyoxigraph {ox.__version__}\0layout {LAYOUT}\0".encode())
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
         digest.update(rule.name.encode() + b"\0" + rule.read_bytes())

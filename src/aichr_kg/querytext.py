@@ -108,3 +108,41 @@ def insert_values(text: str, bindings: Mapping[str, str]) -> str:
     if at is None:
         return f"{text}\n{block}\n"
     return f"{text[:at + 1]} {block}\n{text[at + 1:]}"
+
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def form_of(text: str) -> str | None:
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE) of a trusted text: its first form keyword."""
+    return next((t.text.upper() for t in _significant(text) if t.kind == "word" and t.text.upper() in FORMS), None)
+
+
+def without_dataset_clauses(text: str) -> str:
+    """``text`` with its top-level ``FROM <g>`` / ``FROM NAMED <g>`` blanked out (same length, so error positions hold).
+
+    Sent with the dataset as protocol parameters, which the SPARQL 1.1 Protocol says override FROM:
+    some servers (Virtuoso) merge the two instead, so the clauses are taken out rather than trusted to lose.
+    """
+    toks, cuts, depth = _significant(text), [], 0
+    for j, tok in enumerate(toks):
+        if tok.text == "{":
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
+            named = j + 1 < len(toks) and toks[j + 1].kind == "word" and toks[j + 1].text.upper() == "NAMED"
+            at = j + 2 if named else j + 1
+            last = toks[at] if at < len(toks) else tok
+            cuts.append((tok.start, last.start + len(last.text)))
+    for start, end in reversed(cuts):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
+
+
+def opens_with_absolute_base(text: str) -> bool:
+    """Whether the text's first declaration is ``BASE <absolute IRI>``: a base put in front of it would change
+    nothing (and some servers, Virtuoso, refuse a second BASE)."""
+    toks = _significant(text)
+    return (len(toks) > 1 and toks[0].kind == "word" and toks[0].text.upper() == "BASE" and toks[1].kind == "iri"
+            and re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", toks[1].text) is not None)

@@ -10,6 +10,14 @@ replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever 
 Texts from users arrive already checked (``aichr_kg.querycheck``, in a worker); an answer longer
 than ``answer_limit`` bytes is not read further.
 
+Servers differ in how faithfully they write the SPARQL result formats. With ``passthrough`` (the
+default; right for Oxigraph) an answer in the format asked is passed on as it comes; without it
+(``AICHR_KG_ENDPOINT_PASSTHROUGH=false``, needed for Virtuoso, whose TSV and CSV are not the W3C's
+and whose blank nodes are labelled ``nodeID://…``) the server is asked only for SPARQL JSON or
+N-Triples, which are read here (blank-node labels made valid) and written by the service itself.
+Only the format of the query's form is asked for: a server given both may answer a CONSTRUCT with
+a solution table (Virtuoso does).
+
 Failures of the server are reported as the execution errors the service maps to statuses:
 unreachable (``UpstreamUnavailable``), too slow (``UpstreamTimeout``), or an error of its own.
 Every call opens a fresh connection, so the store recovers by itself when the server is back.
@@ -25,7 +33,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
@@ -46,8 +54,8 @@ class RemoteStore(ResultShapes):
     """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
 
     def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0,
-                 answer_limit: int = 100 * 2**20):
-        self.endpoint, self.timeout, self.answer_limit = endpoint, timeout, answer_limit
+                 answer_limit: int = 100 * 2**20, passthrough: bool = True):
+        self.endpoint, self.timeout, self.answer_limit, self.passthrough = endpoint, timeout, answer_limit, passthrough
         self._system_dir = queries_dir / "system"
         self._graphs: tuple[float, list[str]] | None = None
         self._graph_cache_seconds = graph_cache_seconds
@@ -56,7 +64,7 @@ class RemoteStore(ResultShapes):
     @classmethod
     def from_settings(cls, settings) -> "RemoteStore":
         return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir,
-                   answer_limit=settings.max_answer_size * 2**20)
+                   answer_limit=settings.max_answer_size * 2**20, passthrough=settings.endpoint_passthrough)
 
     # -- the wire --------------------------------------------------------------------------------
     def _post(self, sparql: str, accept: str, dataset: Dataset) -> tuple[str, bytes]:
@@ -66,6 +74,8 @@ class RemoteStore(ResultShapes):
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setTimeout(self.timeout)
+        if dataset.default_graphs is not None or dataset.named_graphs is not None:
+            sparql = querytext.without_dataset_clauses(sparql)  # the protocol's graphs win, on every server
         wrapper.setQuery(sparql)
         wrapper.addCustomHttpHeader("Accept", accept)
         for graph in dataset.default_graphs or ():
@@ -102,7 +112,7 @@ class RemoteStore(ResultShapes):
             raise UpstreamUnavailable(f"the connection to the SPARQL server at {self.endpoint} failed "
                                       f"({type(exc).__name__}); try again later") from None
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        return media_type, body
+        return _MEDIA_ALIASES.get(media_type, media_type), body
 
     def _timeout(self) -> UpstreamTimeout:
         return UpstreamTimeout(f"the SPARQL server did not answer within {self.timeout:g} s")
@@ -126,17 +136,25 @@ class RemoteStore(ResultShapes):
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
                   dataset: Dataset = Dataset(), base_iri: str | None = None, form: str | None = None) -> Serialized:
         """As ``Store.serialize``; ``form`` (SELECT, ASK, ...) is the checked query's, which tells the kind of answer."""
-        offered = [f for f in (results_format, graph_format) if f]
+        form = form or querytext.form_of(sparql)
         kind = _KIND.get(form)
-        if not offered or (kind == "graph" and not graph_format) or (kind in ("solutions", "boolean") and not results_format):
+        if kind == "graph":  # ask only for what this form can be written as
+            results_format = None
+        elif kind is not None:
+            graph_format = None
+        offered = [f for f in (results_format, graph_format) if f]
+        if not offered:
             raise NoAcceptableFormat(kind or "any")
+        asked = offered if self.passthrough else _readable(form)
+        if base_iri and querytext.opens_with_absolute_base(sparql):
+            base_iri = None  # the query's own BASE wins anyway
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
-            media_type, body = self._post(sparql, ", ".join(offered), self._held(dataset))
+            media_type, body = self._post(sparql, ", ".join(asked), self._held(dataset))
         except QuerySyntaxError as exc:
-            raise QuerySyntaxError(syntax_message(exc.args[0], line_offset=1 if base_iri else 0)) from None
-        if media_type in offered:  # the server wrote what was asked: pass it on as it is
+            raise QuerySyntaxError(syntax_message(_located(sparql) or exc.args[0], line_offset=1 if base_iri else 0)) from None
+        if self.passthrough and media_type in offered:  # the server wrote what was asked: pass it on as it is
             return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
         return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
 
@@ -151,12 +169,14 @@ class RemoteStore(ResultShapes):
             return kept or ((EMPTY_GRAPH,) if graphs else ())
 
         default, named = keep(dataset.default_graphs), keep(dataset.named_graphs)
-        if not default and not named:  # both parts empty: say so, or the server would take its whole store
-            default = (EMPTY_GRAPH,)
-        return Dataset(default, named)
+        # an empty part is said too: a server told only the default graphs may still range GRAPH ?g over its whole
+        # store (Virtuoso does), or take its whole store as default graph when told only the named ones
+        return Dataset(default or (EMPTY_GRAPH,), named or (EMPTY_GRAPH,))
 
     @staticmethod
     def _parse(media_type: str, body: bytes):
+        for pattern, replacement in _BNODE_LABELS.get(media_type, ()):
+            body = pattern.sub(replacement, body)
         try:
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
         except ValueError:
@@ -173,7 +193,7 @@ class RemoteStore(ResultShapes):
     def raw(self, sparql: str, params: Mapping[str, Term] | None = None, *, dataset: Dataset = Dataset()):
         """Solutions, a boolean or a list of triples, as pyoxigraph objects (like ``EmbeddedStore.raw``)."""
         text = querytext.insert_values(sparql, {k: term_text(v) for k, v in (params or {}).items()})
-        media_type, body = self._post(text, f"{JSON}, {N_TRIPLES}", dataset)
+        media_type, body = self._post(text, ", ".join(_readable(querytext.form_of(sparql))), dataset)
         return self._parse(media_type, body)
 
     def _system(self, name: str) -> str:
@@ -192,6 +212,35 @@ class RemoteStore(ResultShapes):
         with self._lock:
             self._graphs = (time.monotonic(), names)
         return names
+
+
+_MEDIA_ALIASES = {  # older names some servers still send (Virtuoso: N-Triples as text/plain), as the ones read here
+    "text/plain": N_TRIPLES, "text/rdf+n3": "text/turtle", "application/x-turtle": "text/turtle",
+    "application/x-json+ld": "application/ld+json",
+}
+_BNODE_LABELS = {  # blank-node labels that are not valid labels (Virtuoso's "nodeID://b123"), made valid
+    JSON: [(re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://'), rb"\1")],
+    "application/sparql-results+xml": [(re.compile(rb"<bnode>nodeID://"), rb"<bnode>")],
+}
+
+
+def _located(sparql: str) -> SyntaxError | None:
+    """The local parser's error for a query the server found malformed: it names line and column, which not
+    every server does (Virtuoso says "line 0"). None when the text parses here: the server's message stands."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        return exc
+    except Exception:  # noqa: BLE001 (anything but a syntax error: the server's message stands)
+        return None
+    return None
+
+
+def _readable(form: str | None) -> list[str]:
+    """The formats read here for a query of this form (both when the form is not known)."""
+    if form in _KIND:
+        return [N_TRIPLES] if _KIND[form] == "graph" else [JSON]
+    return [JSON, N_TRIPLES]
 
 
 def _response_text(exc: SPARQLWrapperException) -> str:
@@ -215,12 +264,35 @@ class PushError(Exception):
     """The server refused a graph or could not be reached; the message names the graph and the reason."""
 
 
+def without_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part (for messages)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])) if parts.username is not None else url
+
+
+def _opener(url: str) -> tuple[str, urllib.request.OpenerDirector]:
+    """The URL without its user:password part, and an opener that answers Basic or Digest challenges with them.
+
+    Virtuoso's Graph Store Protocol (``/sparql-graph-crud-auth``) asks for Digest; Oxigraph asks for nothing.
+    """
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, urllib.request.build_opener()
+    bare = without_credentials(url)
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, bare, unquote(parts.username), unquote(parts.password or ""))
+    return bare, urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                             urllib.request.HTTPBasicAuthHandler(passwords))
+
+
 def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0) -> list[tuple[str, int]]:
     """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol).
 
     Each graph on the server is replaced by the build's; graphs the build does not have are left
-    alone. Returns (graph, triples) for each graph sent.
+    alone. A ``user:password@`` in the URL is sent when the server asks (Basic or Digest) and is never
+    printed. Returns (graph, triples) for each graph sent.
     """
+    graph_store_url, opener = _opener(graph_store_url)
     sent = []
     for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value):
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.oxi.quads_for_pattern(None, None, None, graph)]
@@ -230,7 +302,7 @@ def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0) -
         request = urllib.request.Request(url, data=body, method="PUT",
                                          headers={"Content-Type": N_TRIPLES, "User-Agent": f"aichr-kg/{__version__}"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with opener.open(request, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             raise PushError(f"the server refused graph <{graph.value}> ({exc.code}): {_short(exc.read())}") from None

@@ -252,7 +252,8 @@ def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary"
     for row in store.select(catalogue.system("names"), {"namespace": namespace, "symbol": symbol}).rows:
         iri, name = row["entity"].value, row["name"]
         names.append((iri, name.value))
-        if row["main"].value == "true" and (iri not in labels or name.language == "en"):
+        # (a comparison comes back from Virtuoso as the integer 1 or 0, not as a boolean)
+        if row["main"].value in ("true", "1") and (iri not in labels or name.language == "en"):
             labels[iri] = name.value
     types: dict[str, list[str]] = {}
     for row in store.select(catalogue.system("entity-types"), {"namespace": namespace}).rows:

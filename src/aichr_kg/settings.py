@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     dist: Path = Field(Path("dist"), description="Where `build` writes the dumps.")
     store: StoreKind = StoreKind.embedded
     endpoint: str | None = Field(None, description="Query URL of a remote SPARQL 1.1 server (store=remote).")
+    endpoint_passthrough: bool = Field(
+        True, description="Pass the remote server's answers on as they come when it wrote the format asked (Oxigraph); "
+                          "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
     max_query_length: int = Field(100_000, gt=0, description="Longest query text, in characters (longer: 413).")
@@ -49,6 +52,9 @@ class Settings(BaseSettings):
     graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
     search_limit: int = Field(20, gt=0, description="Search results returned when the request names no limit.")
     max_search_limit: int = Field(100, gt=0, description="Most search results one request may ask for.")
+    releases_dir: Path | None = Field(
+        None, description="Folder of released dumps kept for citation, one sub-folder per data version "
+                          "(VERSION/aichr-kg-VERSION.ttl, ...; `aichr-kg build --release` writes them), served at /download/VERSION/.")
     cache_dir: Path | None = Field(None, description="Where the download dumps are written; unset: a temporary folder.")
     public_url: str | None = Field(
         None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
@@ -130,6 +136,18 @@ class Settings(BaseSettings):
         if self.store is StoreKind.remote and not self.endpoint:
             raise ValueError("store=remote needs endpoint (the query URL of the SPARQL server)")
         return self
+
+    def released_versions(self) -> list[str]:
+        if self.releases_dir is None or not self.releases_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.releases_dir.iterdir() if p.is_dir())
+
+    def release_file(self, version: str, filename: str) -> Path | None:
+        """A kept release's file, or None (never a path outside ``releases_dir``)."""
+        if self.releases_dir is None or version not in self.released_versions() or "/" in filename or filename.startswith("."):
+            return None
+        path = self.releases_dir / version / filename
+        return path if path.is_file() else None
 
     @property
     def ontology_dir(self) -> Path:

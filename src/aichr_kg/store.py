@@ -211,7 +211,7 @@ def write_result(result, results_format: str | None, graph_format: str | None,
     """Write a pyoxigraph query result (solutions, boolean or triples) in the format offered for its kind,
     stopping (``AnswerOverLimit``) as soon as it is longer than ``answer_limit`` bytes."""
     out = _Capped(answer_limit) if answer_limit is not None else io.BytesIO()
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):  # a list: triples read from a remote server's answer
         if graph_format is None:
             raise NoAcceptableFormat("graph")
         fmt = ox.RdfFormat.from_media_type(graph_format)

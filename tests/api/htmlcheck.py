@@ -49,7 +49,9 @@ class _Reader(HTMLParser):
         elif tag in ("input", "select") and self.page.forms and a.get("name"):
             self.page.forms[-1]["inputs"].append(a["name"])
         elif tag == "script":
-            self._in_script = "src" not in a
+            # a data block (JSON-LD and the like) is not a script: browsers never run it and the CSP leaves it alone
+            runs = (a.get("type") or "text/javascript").lower() in ("text/javascript", "module", "application/javascript")
+            self._in_script = "src" not in a and runs
         elif tag == "style":
             self.page.inline_styles += 1
 

@@ -79,3 +79,36 @@ def test_load_without_a_server(settings):
     assert result.exit_code == 1
     assert "cannot reach" in result.output and "Traceback" not in result.output
     assert CliRunner().invoke(main, ["load"]).exit_code == 2
+
+
+def test_load_into_virtuoso_then_serve_in_front_of_it(virtuoso, store, settings):
+    """Virtuoso's Graph Store Protocol takes the build (digest auth, graph names kept); `serve --endpoint` answers from it."""
+    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url])
+    assert result.exit_code == 0, result.output
+    assert "dba:dba" not in result.output and "sparql-graph-crud-auth" in result.output
+    remote = RemoteStore(virtuoso.query_url, timeout=10, queries_dir=settings.queries_dir, passthrough=False)
+    assert set(store.graph_names()) <= set(remote.graph_names())
+    for graph in store.graph_names():
+        assert remote.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"), graph
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")}, "AICHR_KG_ENDPOINT_PASSTHROUGH": "false"}
+    server = subprocess.Popen([CLI, "serve", "--port", str(port), "--endpoint", virtuoso.query_url], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=120)
+        answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": LABEL}, timeout=30)
+        assert answer.json()["results"]["bindings"][0]["label"]["value"] == "ASEAN Intergovernmental Commission on Human Rights"
+        tsv = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": LABEL}, headers={"Accept": "text/tab-separated-values"})
+        assert tsv.text.splitlines() == ["?label", '"ASEAN Intergovernmental Commission on Human Rights"@en']
+        document = httpx.get(f"http://127.0.0.1:{port}/doc/body/aichr", headers={"Accept": "text/turtle"}, timeout=30)
+        assert document.status_code == 200 and b"ASEAN Intergovernmental Commission" in document.content
+    finally:
+        server.send_signal(signal.SIGINT)
+        print(server.communicate(timeout=30)[0].decode()[-3000:])  # shown when the test fails
+
+
+def test_load_into_virtuoso_with_a_wrong_password(virtuoso):
+    wrong = virtuoso.store_url.replace("dba:dba@", "dba:wrong@")
+    result = CliRunner().invoke(main, ["load", "--endpoint", wrong])
+    assert result.exit_code == 1 and "401" in result.output and "wrong" not in result.output
+    assert "Traceback" not in result.output

@@ -77,12 +77,16 @@ def test_void_says_what_each_named_graph_is(void, store):
                                         ("jsonld", "application/ld+json"), ("trig", "application/trig"),
                                         ("nq", "application/n-quads")])
 def test_every_dump_the_void_links_downloads_the_whole_graph(ld_client, void, store, suffix, mt):
-    url = URIRef(f"{SERVICE}download/aichr-kg.{suffix}")
+    version = str(void.value(DATASET, ns.DCAT.version))
+    url = URIRef(f"{SERVICE}download/{version}/aichr-kg-{version}.{suffix}")  # a release's name: citable
     assert url in set(void.objects(DATASET, ns.VOID.dataDump))
     distribution = next(d for d in void.objects(DATASET, ns.DCAT.distribution) if void.value(d, ns.DCAT.downloadURL) == url)
     assert str(void.value(distribution, ns.DCAT.mediaType)).endswith(mt)
-    response = ld_client.get(f"/download/aichr-kg.{suffix}")
+    response = ld_client.get(url.removeprefix(SERVICE[:-1]))
     assert response.status_code == 200 and media_type(response) == mt
+    assert int(void.value(distribution, ns.DCAT.byteSize)) == len(response.content)
+    assert f"aichr-kg-{version}.{suffix}".replace("+", "%2B") in response.headers["content-disposition"]
+    assert ld_client.get(f"/download/aichr-kg.{suffix}").content == response.content  # the latest, unversioned
     graph = parse(response)
     if suffix in ("trig", "nq"):
         assert URIRef(BASE + "graph/reference") in {g.identifier for g in graph.graphs()}
@@ -106,7 +110,8 @@ def test_void_is_content_negotiated(ld_client, void):
     page = ld_client.get("/.well-known/void", headers={"accept": "text/html"})
     assert media_type(page) == "text/html"
     html = read_html(page.text)
-    assert "/download/aichr-kg.ttl" in html.hrefs() and "/graph/reference" in html.hrefs()
+    version = str(void.value(DATASET, ns.DCAT.version))
+    assert f"/download/{version}/aichr-kg-{version}.ttl" in html.hrefs() and "/graph/reference" in html.hrefs()
     assert "accept" in page.headers["vary"].lower() and "rel=\"alternate\"" in page.headers["link"]
 
 
@@ -124,3 +129,53 @@ def test_openapi_docs_give_every_route_a_summary(ld_client):
         assert path in spec["paths"], path
     missing = [f"{method.upper()} {path}" for path, method, op in operations if not op.get("summary")]
     assert not missing, f"routes without a summary: {missing}"
+
+
+def test_one_data_version_everywhere(ld_client, void, settings):
+    """VoID, the service description, the ontology's version IRI (as served) and the dumps carry the same version."""
+    from aichr_kg import __version__
+    from aichr_kg.release import content_hash
+
+    version = str(void.value(DATASET, ns.DCAT.version))
+    assert version == f"{__version__}+{content_hash(settings)}"
+    described = parse(ld_client.get("/sparql", headers={"accept": "text/turtle"}))
+    assert Literal(version) in set(described.objects(None, ns.DCAT.version))
+    ontology = parse(ld_client.get("/ontology", headers={"accept": "text/turtle"}))
+    version_iri = ontology.value(URIRef(BASE + "ontology"), ns.OWL.versionIRI)
+    assert version_iri == URIRef(f"{BASE}ontology/{version}")
+    assert ld_client.get(f"/ontology/{version}", headers={"accept": "text/turtle"}).status_code == 200
+    documentation = ld_client.get("/ontology", headers={"accept": "text/html"})  # pyLODE's page of the built ontology
+    assert documentation.headers["content-type"].startswith("text/html") and f"ontology/{version}" in documentation.text
+    nq = ld_client.get(f"/download/{version}/aichr-kg-{version}.nq")
+    assert nq.status_code == 200 and f"<{BASE}ontology/{version}>".encode() in nq.content
+
+
+def test_void_names_publisher_contact_dates_and_the_wikidata_linkset(void, store):
+    publisher = void.value(DATASET, ns.DCTERMS.publisher)
+    assert isinstance(publisher, URIRef) and void.value(DATASET, ns.DCTERMS.creator) == publisher
+    assert (publisher, ns.RDF.type, ns.FOAF.Organization) in void and void.value(publisher, ns.FOAF.name) is not None
+    contact = void.value(DATASET, ns.DCAT.contactPoint)
+    assert void.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#fn")) is not None
+    assert void.value(DATASET, ns.DCTERMS.issued).datatype == ns.XSD.date
+    assert void.value(DATASET, ns.DCTERMS.modified).datatype == ns.XSD.date
+    linksets = [s for s in void.objects(DATASET, ns.VOID.subset) if (s, ns.RDF.type, ns.VOID.Linkset) in void]
+    assert len(linksets) == 1 and void.value(linksets[0], ns.VOID.linkPredicate) == ns.OWL.sameAs
+    wikidata = void.value(linksets[0], ns.VOID.objectsTarget)
+    assert str(void.value(wikidata, ns.VOID.uriSpace)) == "http://www.wikidata.org/entity/"
+    links = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o "
+                          "FILTER(STRSTARTS(STR(?o), 'http://www.wikidata.org/entity/')) }")
+    assert void.value(linksets[0], ns.VOID.triples).toPython() == links > 0
+
+
+def test_released_dumps_are_kept_and_served_by_version(make_app, tmp_path):
+    from fastapi.testclient import TestClient
+
+    kept = tmp_path / "releases" / "0.0.9+0123456789ab"
+    kept.mkdir(parents=True)
+    (kept / "aichr-kg-0.0.9+0123456789ab.nt").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    with TestClient(make_app(releases_dir=tmp_path / "releases")) as client:
+        old = client.get("/download/0.0.9+0123456789ab/aichr-kg-0.0.9+0123456789ab.nt")
+        assert old.status_code == 200 and old.text == "<urn:a> <urn:b> <urn:c> .\n"
+        missing = client.get("/download/0.0.8+0123456789ab/aichr-kg-0.0.8+0123456789ab.nt")
+        assert missing.status_code == 404 and "0.0.9+0123456789ab" in missing.text
+        assert client.get("/download/0.0.9+0123456789ab/..%2Fx.nt").status_code == 404

@@ -26,6 +26,12 @@ def listener():
     _LISTENER.__exit__(None, None, None)
 
 
+def _virtuoso_differs(request, reason: str) -> None:
+    """Where Virtuoso answers otherwise than SPARQL says and the service cannot put it right: strict expected failure."""
+    if request.node.callspec.params.get("service") == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 @pytest.fixture
 def http(service, listener):
     heard = len(listener.connections)
@@ -70,7 +76,9 @@ def test_protocol_graphs_are_never_fetched(http):
 
 @given(pair=service_queries(URL))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_service_anywhere_in_the_grammar_is_refused(http, pair):
+def test_service_anywhere_in_the_grammar_is_refused(request, http, pair):
+    _virtuoso_differs(request, "Virtuoso 7.2.5 fails (500) on some of the generated queries without SERVICE, such as "
+                               "a trailing VALUES after a subquery, which are valid SPARQL")
     with_service, without = pair
     assert ask(http, without).status_code == 200
     response = ask(http, with_service)
@@ -94,7 +102,9 @@ def test_nesting_hidden_from_the_screen_is_refused_without_a_crash(http):
     still_answers(http)
 
 
-def test_an_answer_over_the_size_limit_is_refused(http):
+def test_an_answer_over_the_size_limit_is_refused(request, http):
+    _virtuoso_differs(request, "Virtuoso 7.2.5 cuts a 45,000-character variable name to 100 characters, so its answer "
+                               "stays small (and names the variable otherwise)")
     """Issue 10's amplification: a 90 KB query whose answer repeats a 45,000-character name (263 MB)."""
     name = "v" * 45_000
     response = http.post("/sparql", content=f"SELECT ?{name} WHERE {{ ?s ?p ?{name} }}".encode(),

@@ -15,6 +15,7 @@ import pytest
 from aichr_kg_api import wording
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+from rdflib import namespace as ns
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SH
 
 from .htmlcheck import read_html
@@ -177,6 +178,25 @@ def test_incoming_links_are_paged_with_next_links(small_client, store):
     assert "/doc/body/aichr?page=3" in html.hrefs() and "/doc/body/aichr" in html.hrefs()
 
 
+def test_an_rdf_client_pages_through_incoming_links_by_hydra_alone(small_client, store):
+    """The paging is in the RDF (hydra:next), not only in the Link header: a client reading triples gets every page."""
+    hydra = Namespace("http://www.w3.org/ns/hydra/core#")
+    base = "https://w3id.org/aichr-kg/"
+    document = URIRef(base + "doc/body/aichr")
+    seen, url, total = set(), str(document), None
+    while url:
+        graph = parse(small_client.get(url.removeprefix(base[:-1]), headers={"accept": "text/turtle"}))
+        assert (document, ns.DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in graph
+        assert (document, ns.VOID.inDataset, URIRef(base + "dataset")) in graph
+        total = graph.value(document, hydra.totalItems).toPython()
+        view = graph.value(document, hydra.view)
+        assert (view, ns.RDF.type, hydra.PartialCollectionView) in graph
+        seen |= pointing_at(graph, AICHR)
+        url = graph.value(view, hydra.next)
+        url = str(url) if url is not None else None
+    assert seen == incoming(store, str(AICHR)) and total == len(seen)
+
+
 # -- the entity's HTML page -------------------------------------------------------------------------------
 
 def _label(store, iri) -> str | None:
@@ -257,9 +277,20 @@ def test_every_uri_in_the_graph_dereferences(ld_client, store):
 # -- the ontology and the shapes ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def ontology_file(settings) -> Graph:
+def version(settings) -> str:
+    from aichr_kg.release import current
+
+    return current(settings).version
+
+
+@pytest.fixture(scope="module")
+def ontology_file(settings, version) -> Graph:
+    """The ontology file as served: the build stamps its data version as version IRI and version info."""
     graph = Graph()
     graph.parse(settings.ontology_dir / "aichr-kg.ttl", format="turtle")
+    ontology = URIRef(BASE + "ontology")
+    graph.set((ontology, ns.OWL.versionIRI, URIRef(f"{BASE}ontology/{version}")))
+    graph.set((ontology, ns.OWL.versionInfo, Literal(version)))
     return graph
 
 
@@ -270,8 +301,9 @@ def test_ontology_uri_serves_the_ontology_in_rdf(ld_client, ontology_file, accep
     assert isomorphic(parse(response), ontology_file)
 
 
-def test_ontology_version_iri_and_suffixes_dereference(ld_client, ontology_file):
-    assert isomorphic(parse(ld_client.get("/ontology/0.1.0", headers={"accept": "text/turtle"})), ontology_file)
+def test_ontology_version_iri_and_suffixes_dereference(ld_client, ontology_file, version):
+    assert isomorphic(parse(ld_client.get(f"/ontology/{version}", headers={"accept": "text/turtle"})), ontology_file)
+    assert ld_client.get("/ontology/0.0.1", headers={"accept": "text/turtle"}).status_code == 404
     assert isomorphic(parse(ld_client.get("/ontology.nt")), ontology_file)
     assert media_type(ld_client.get("/ontology.html")) == "text/html"
 
@@ -293,12 +325,12 @@ def test_ontology_page_documents_every_class_and_property(ld_client, ontology_fi
     assert "aichr-kg ontology" in page.headings[0]
 
 
-def test_shapes_dereference(ld_client, store):
+def test_shapes_dereference(ld_client, store, version):
     response = ld_client.get("/shapes", headers={"accept": "text/turtle"})
     shapes = parse(response)
     assert set(shapes.subjects(RDF.type, SH.NodeShape))
     assert len(shapes) == len(oracle(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/shapes> {{ ?s ?p ?o }} }}"))
-    assert ld_client.get("/shapes/0.1.0", headers={"accept": "text/turtle"}).status_code == 200
+    assert ld_client.get(f"/shapes/{version}", headers={"accept": "text/turtle"}).status_code == 200
     page = read_html(ld_client.get("/shapes", headers={"accept": "text/html"}).text)
     named = [s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(BASE + "shapes#")]
     assert named and any(str(s).split("#")[1] in page.ids for s in named)

@@ -66,7 +66,7 @@ def test_link_and_content_location_carry_the_prefix(proxy):
 
 
 @pytest.mark.parametrize("path", ["/", "/doc/body/aichr", "/queries/events-by-theme?format=html", "/.well-known/void",
-                                  "/search?q=aichr", "/editor", "/ontology", "/docs", "/redoc", "/nothing-here"])
+                                  "/search?q=aichr", "/editor", "/docs", "/redoc", "/nothing-here"])
 def test_every_page_link_and_asset_carries_the_prefix(proxy, path):
     page = proxy.get(path, headers={"Accept": "text/html"})
     links = local_links(page.text)
@@ -76,6 +76,13 @@ def test_every_page_link_and_asset_carries_the_prefix(proxy, path):
     for asset in assets:  # stylesheets and scripts load through the proxy
         assert proxy.get(asset[len(ROOT):]).status_code == 200, asset
     assert f'data-root="{ROOT}"' in page.text or path in ("/docs", "/redoc")
+
+
+def test_ontology_documentation_links_nothing_local(proxy):
+    """/ontology in HTML is pyLODE's stand-alone page: its links are fragments and outside IRIs, none to lose the prefix."""
+    page = proxy.get("/ontology", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'id="ASEANBody"' in page.text
+    assert not local_links(page.text)
 
 
 def test_api_docs_and_service_urls_carry_the_prefix(proxy):

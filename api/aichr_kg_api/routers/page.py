@@ -25,6 +25,7 @@ from aichr_kg.namespaces import PREFIXES
 from aichr_kg.querytext import insert_values
 from aichr_kg.settings import Settings
 from aichr_kg.store import Table
+from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
@@ -290,9 +291,14 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/"),
+                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
                                "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
+    if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
+        public = linked.settings.public_url or str(request.base_url)
+        public = public if public.endswith("/") else public + "/"
+        stats = linked.stats(request.app.state.graph)
+        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, public)
     status = 200
     if q:
         given = {k: v for k, v in request.query_params.items() if k not in ("q", "format")}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aichr_kg.namespaces import graph_iri
 from aichr_kg_api import describe
@@ -32,7 +32,8 @@ from aichr_kg_api.respond import (
     with_query,
 )
 from aichr_kg_api.templating import sparql_link
-from aichr_kg_api.views import entity_view, graph_view, ontology_view
+from aichr_kg import ontology_doc
+from aichr_kg_api.views import entity_view, graph_view
 
 router = APIRouter(tags=["linked data"])
 
@@ -73,7 +74,8 @@ def entity_document(kind: str, slug: str, request: Request, graph: StateDep, lin
     settings = linked.settings
     try:
         doc = entity and describe.entity_document(graph.store, graph.catalogue, entity.value,
-                                                  f"{settings.base}doc/{kind}/{slug}", page, settings.page_size)
+                                                  f"{settings.base}doc/{kind}/{slug}", page, settings.page_size,
+                                                  settings.base + "dataset")
     except describe.PageOutOfRange as exc:
         return not_found(request, linked.templates, str(exc))
     if not doc:
@@ -136,13 +138,10 @@ def _graph_document(request: Request, graph: StateDep, linked: LinkedData, name:
                "format_links": format_links(path, DATASET_FORMATS[1:]), "alternates": format_links(path, DATASET_FORMATS[1:]),
                "sparql": sparql_link(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_name}> {{ ?s ?p ?o }} }}"),
                "page_size": settings.graph_page_size, "pages": pager}
-    if ontology:
-        def build() -> dict:
-            triples = describe.graph_triples(store, catalogue, graph_name)
-            return ontology_view(triples, iri, linked.vocabulary, linked.index, settings.base)
-
-        context["o"] = linked.cached(f"ontology-view:{iri}", build)
-        return html_response(linked.templates, "ontology.html", context, headers)
+    if ontology:  # pyLODE's documentation of the ontology as built (rendered once per run)
+        page_html = linked.cached(f"ontology-html:{iri}", lambda: ontology_doc.render(
+            describe.graph_triples(store, catalogue, graph_name), settings.base + "ontology#"))
+        return HTMLResponse(page_html, headers=headers)
     found = describe.graph_page(store, catalogue, graph_name, total, page, settings.graph_page_size)
     context["groups"] = graph_view(found, linked.vocabulary, linked.index, settings.base, iri)
     return html_response(linked.templates, "graph.html", context, headers)

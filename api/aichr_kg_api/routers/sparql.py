@@ -11,6 +11,8 @@ import asyncio
 from functools import lru_cache
 
 import pyoxigraph as ox
+
+from aichr_kg.release import read_version
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
@@ -195,6 +197,7 @@ def _describe(state: GraphState, endpoint: str, fmt: Format) -> bytes:
     sizes = {row["graph"].value: int(row["triples"].value) for row in state.store.select(system("graph-sizes")).rows}
     default = state.store.select(system("default-graph-size")).rows
     triples = service_description.describe(endpoint, sizes, int(default[0]["count"].value) if default else 0,
-                                           state.settings, graph_descriptions(state.store, system))
+                                           state.settings, graph_descriptions(state.store, system),
+                                           read_version(state.store, state.settings))
     prefixed = fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
     return ox.serialize(triples, format=fmt.writer, **({"prefixes": service_description.PREFIXES} if prefixed else {}))
