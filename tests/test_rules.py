@@ -27,7 +27,7 @@ def derive(settings, rule: str, turtle: str) -> EmbeddedStore:
 
 def bounds(store: EmbeddedStore) -> dict[str, tuple]:
     table = store.select("""PREFIX ak: <https://w3id.org/aichr-kg/ontology#> SELECT ?x ?e ?l WHERE {
-      { ?x ak:earliestDate ?e } UNION { ?x ak:latestDate ?l } }""")
+      { ?x ak:earliestDate ?e } UNION { ?x ak:latestDate ?l } FILTER(STRSTARTS(STR(?x), "https://example.org/")) }""")
     out: dict[str, list] = {}
     for row in table.rows:
         slot = out.setdefault(row["x"].value.rsplit("/", 1)[-1], [None, None])

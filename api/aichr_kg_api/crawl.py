@@ -23,9 +23,11 @@ def robots(public: str) -> str:
 
 
 def entity_documents(store, catalogue, base: str) -> list[str]:
-    """The path (relative to the service's URL) of every entity's document: ``doc/{kind}/{slug}``."""
+    """The path (relative to the service's URL) of every entity's document: ``doc/{kind}/{slug}``. A hash IRI (a
+    derived part such as ``holding/x#interval``) is described in its entity's document, so it adds no URL."""
     rows = store.select(catalogue.system("entity-iris"), {"namespace": ox.Literal(base + "id/")}).rows
-    return [f"doc/{quote(row['entity'].value[len(base + 'id/'):], safe='/:@!$&()*+,;=-._~')}" for row in rows]
+    slugs = dict.fromkeys(row["entity"].value[len(base + "id/"):].split("#", 1)[0] for row in rows)
+    return [f"doc/{quote(slug, safe='/:@!$&()*+,;=-._~')}" for slug in slugs]
 
 
 def sitemap(urls: list[str]) -> str:

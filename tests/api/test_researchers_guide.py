@@ -8,10 +8,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GUIDE = (DOCS / "researchers.md").read_text(encoding="utf-8")
-NOT_YET = {  # worked queries whose data has not landed yet: they must start passing when it does (strict)
-    "dates-with-bounds": "ak:earliestDate / ak:latestDate are derived by a rule the trust work is adding; "
-                         "no event has them yet",
-}
+NOT_YET: dict[str, str] = {}  # worked queries whose data has not landed yet (strict xfail): none now
 EXPECTED = {  # a column each answer must fill, and a value it must hold
     "posts-over-time": ("personLabel", "Yong Chanthalangsy"),
     "prov-associations": ("agentLabel", "ASEAN Intergovernmental Commission on Human Rights"),

@@ -260,8 +260,11 @@ def test_every_route_answers_502_while_the_upstream_is_down_then_recovers(remote
     for route, response in down.items():
         assert response.status_code == 502, (route, response.status_code, response.text[:300])
         assert "cannot be reached" in response.text, route
-    for route in ("/", "/search?q=ASEAN"):
-        assert down_too[route].status_code == 200, route
+    # search reads the label index kept with the service; the home page lists questions and coverage that come from
+    # the store and are cached for a while, so it answers from that cache or says the upstream is down, never a 500
+    assert down_too["/search?q=ASEAN"].status_code == 200
+    assert down_too["/"].status_code == 200 or (down_too["/"].status_code == 502
+                                                and "cannot be reached" in down_too["/"].text), down_too["/"].text[:300]
     started = time.monotonic()
     for route in ROUTES:
         assert httpx.get(f"{remote.url}{route}", timeout=30).status_code in (200, 303), route
