@@ -56,9 +56,6 @@ def _owners_by_message(shapes: Graph) -> dict[str, str]:
 
 
 def _results(report: Graph, files_for, root: Path | None, owners: dict[str, str]) -> list[Violation]:
-    def rel(path: Path) -> str:
-        return _relative(path, root)
-
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -76,7 +73,7 @@ def _results(report: Graph, files_for, root: Path | None, owners: dict[str, str]
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=str(value) if value is not None else None,
                 severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-                files=tuple(sorted(rel(p) for p in files_for(focus))),
+                files=tuple(sorted(_relative(p, root) for p in files_for(focus))),
             )
         )
     return sorted(out, key=lambda v: (v.files, v.focus, v.shape, v.path or "", v.message, v.value or "", v.severity))
@@ -112,9 +109,6 @@ def _plain(term: str | None) -> str | None:
 
 def _rust_results(report, files_for, root: Path | None) -> list[Violation]:
     """The `shacl` engine's results as Violations, named the way pyshacl's report is read by ``_results``."""
-    def rel(path: Path) -> str:
-        return _relative(path, root)
-
     out = []
     for result in report.results:
         focus = _plain(result.focus_node)
@@ -123,7 +117,7 @@ def _rust_results(report, files_for, root: Path | None) -> list[Violation]:
             focus=focus, shape=_plain(result.root_shape or result.source_shape) or "", path=path,
             message=result.message if result.message is not None else "constraint not met",
             value=result.value_plain, severity=result.severity,
-            files=tuple(sorted(rel(p) for p in files_for(URIRef(focus)))),
+            files=tuple(sorted(_relative(p, root) for p in files_for(URIRef(focus)))),
         ))
     return sorted(out, key=lambda v: (v.files, v.focus, v.shape, v.path or "", v.message, v.value or "", v.severity))
 
@@ -136,12 +130,9 @@ def _ill_typed(data: Graph, files_for, root: Path | None) -> list[Violation]:
 
     from aichr_kg.lexical import describe, is_ill_typed
 
-    def rel(path: Path) -> str:
-        return _relative(path, root)
-
     out = [Violation(focus=str(s), shape=LEXICAL_CHECK, message=describe(str(o), str(o.datatype)),
                      path=str(p), value=str(o), severity="Violation",
-                     files=tuple(sorted(rel(f) for f in files_for(s))))
+                     files=tuple(sorted(_relative(f, root) for f in files_for(s))))
            for s, p, o in data if isinstance(o, Literal) and o.datatype is not None
            and is_ill_typed(str(o), str(o.datatype))]
     return sorted(out, key=lambda v: (v.files, v.focus, v.path or "", v.value or ""))
