@@ -9,6 +9,7 @@ validate it a second time; any change to any file, or another engine version, va
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from aichr_kg.namespaces import PREFIXES, graph_iri
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
-from aichr_kg.validation import ENGINES, Violation, validate_files
+from aichr_kg.validation import ENGINES, Violation, validate_files, write_sources
 
 DUMPS = {  # file suffix -> (format, whole dataset with graph names?)
     "trig": (ox.RdfFormat.TRIG, True),
@@ -37,6 +38,9 @@ class InvalidData(Exception):
         self.violations = violations
         super().__init__(f"{len(violations)} SHACL violation(s)")
 
+    def __reduce__(self):  # crosses from the build's process to the one that asked for it
+        return type(self), (self.violations,)
+
 
 @dataclass
 class Build:
@@ -51,30 +55,36 @@ def _rebase(term, base: str):
     return term
 
 
+def rebaser(base: str):
+    """What moves IRIs under the default base to ``base`` (None when the graph keeps the default base)."""
+    return None if base == DEFAULT_BASE else (lambda term: _rebase(term, base))
+
+
 def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
     """Load files into their named graphs; IRIs under the default base move to ``base`` if it differs."""
+    move = rebaser(base)
     for source in files:
         fmt = source.ox_format
-        if base == DEFAULT_BASE:
+        if move is None:
             store.load_file(source.path, source.graph, fmt)
             continue
         graph = ox.NamedNode(source.graph)
-        store.oxi.extend(  # TriG / N-Quads keep their graph names, as bulk_load does
-            ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base),
+        store.oxi.bulk_extend(  # TriG / N-Quads keep their graph names, as bulk_load does
+            ox.Quad(move(q.subject), q.predicate, move(q.object),
                     graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
             for q in ox.parse(path=str(source.path), format=fmt)
         )
 
 
-def apply_rules(store: EmbeddedStore, settings: Settings) -> int:
-    """Run every derivation rule (``queries/rules/*.rq``) into ``graph/derived``; return the triples added."""
-    derived = graph_iri("derived", settings.base)
-    if store.oxi.contains_named_graph(ox.NamedNode(derived)):
-        store.oxi.remove_graph(ox.NamedNode(derived))
-    before = len(store.oxi)
+def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
+    """Run every derivation rule (``queries/rules/*.rq``) into ``graph/derived``, each over what the ones before it
+    added, streaming its triples into the store (on disk, in bulk: nothing of it is held in Python)."""
+    derived = ox.NamedNode(graph_iri("derived", settings.base))
+    if store.oxi.contains_named_graph(derived):
+        store.oxi.remove_graph(derived)
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
-        store.add_triples(store.construct(rule.read_text(encoding="utf-8")), derived)
-    return len(store.oxi) - before
+        triples = store.raw(rule.read_text(encoding="utf-8"))
+        store.oxi.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
 
 
 def _fingerprint(files: list[SourceFile]) -> str:
@@ -112,21 +122,32 @@ def _remember(settings: Settings, key: str, violations: list[Violation]) -> None
 
 def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] = (),
           into: EmbeddedStore | None = None) -> Build:
-    """Parse, validate (unless known valid), then load into ``into`` (a new in-memory store by default)."""
+    """Parse, validate (unless known valid), then load into ``into`` (a new in-memory store by default).
+
+    The sources are read once: into the N-Quads files validation reads, which the store then bulk-loads (in Rust,
+    straight into RocksDB for a store on disk); the rules run in the store."""
     files = all_files(settings)
     key = _fingerprint(files) if validate else ""
     violations = _remembered(settings, key) if validate else None
     validated = violations is None and validate
-    if violations is None:  # new or changed input: parse and validate it
-        # raises DataFilesError naming every broken file
-        violations = validate_files(files, settings.root) if validate else []
-        blocking = [v for v in violations if v.severity == "Violation"]
-        if blocking:
-            raise InvalidData(blocking)
-        if validate:
-            _remember(settings, key, violations)
     store = into if into is not None else EmbeddedStore()
-    load_into(store, files, settings.base)
+    move = rebaser(settings.base)
+    with tempfile.TemporaryDirectory(prefix="aichr-kg-build-") as tmp:
+        folder = Path(tmp)
+        if violations is None and validate:  # new or changed input: parse and validate it
+            # raises DataFilesError naming every broken file
+            violations = validate_files(files, settings.root, keep=folder)
+            blocking = [v for v in violations if v.severity == "Violation"]
+            if blocking:
+                raise InvalidData(blocking)
+            _remember(settings, key, violations)
+            if move is not None:  # validated as written; served under another base
+                write_sources(files, folder, move)
+        else:
+            write_sources(files, folder, move)
+            violations = violations or []
+        for part in ("data.nq", "shapes.nq"):
+            store.oxi.bulk_load(path=str(folder / part), format=ox.RdfFormat.N_QUADS)
     apply_rules(store, settings)
     release.stamp(store, settings, release.current(settings))
     if extra:
@@ -135,16 +156,38 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
 
 
 def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
-    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files)."""
+    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files), each
+    streamed from the store by pyoxigraph's writers (nothing of the graph is held in Python). A file already there
+    is replaced, not written through: it may be a link to a build's own copy (``publish_dumps``)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix, (fmt, with_graphs) in DUMPS.items():
         path = out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
+        path.unlink(missing_ok=True)
         if with_graphs:
             store.oxi.dump(str(path), format=fmt)
         else:
             triples = store.oxi.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
             kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
             ox.serialize(triples, str(path), format=fmt, **kwargs)
+        written.append(path)
+    return written
+
+
+def publish_dumps(made: Path, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
+    """The dumps ``write_dumps`` made in ``made`` (as ``aichr-kg.suffix``), put in ``out`` under the names
+    ``write_dumps`` would give them: hard links where the file system allows (instant, no second copy), else
+    copies."""
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix in DUMPS:
+        source, path = made / f"aichr-kg.{suffix}", out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
+        path.unlink(missing_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
         written.append(path)
     return written

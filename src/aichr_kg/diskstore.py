@@ -7,13 +7,18 @@ ontology, shapes, rules, extra files, base, engine versions). The service and ea
 workers open that folder read-only: a start after the first one takes milliseconds, and the data
 sits once in the operating system's page cache instead of once per process. Any change to any
 input makes a new folder; folders unused for a week are removed.
+
+The build goes straight into RocksDB (pyoxigraph's bulk loader, from the N-Quads validation read; the rules
+run in the store), and what naming and finding things needs is kept beside it: the label index as an SQLite
+file (``aichr_kg.search``) and the vocabulary as JSON. Files made from a finished build (the dumps, the
+ontology's page) are written once, on first use, into the same folder (``kept``). ``ensure_built(apart=True)``
+builds in a child process, so that a service does not keep the build's memory.
 """
 
 import fcntl
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import time
 from contextlib import contextmanager
@@ -32,8 +37,9 @@ from aichr_kg.vocabulary import Vocabulary
 
 DONE = "BUILT"  # written last (JSON: quads, time): a folder without it is an interrupted build, built again
 RDF = "rdf"  # the pyoxigraph store
-NAMES = "names.pickle"  # the vocabulary and the label index, written by this module, for this store only
-LAYOUT = "3"
+LABELS = "labels.sqlite"  # the label index (aichr_kg.search), for this store only
+VOCABULARY = "vocabulary.json"  # the vocabulary (aichr_kg.vocabulary), for this store only
+LAYOUT = "4"
 KEEP_UNUSED_SECONDS = 7 * 24 * 3600
 
 
@@ -55,15 +61,18 @@ def open_built(settings: Settings, extra: list[SourceFile] = ()) -> Build:
     return Build(EmbeddedStore.open_read_only(folder / RDF, copy=quads <= settings.memory_copy_limit))
 
 
-def ensure_built(settings: Settings, extra: list[SourceFile] = ()) -> Path:
-    """The folder of the validated build in the store cache, built now if it is not there yet."""
+def ensure_built(settings: Settings, extra: list[SourceFile] = (), apart: bool = False) -> Path:
+    """The folder of the validated build in the store cache, built now if it is not there yet (``apart``: in a child
+    process, whose memory goes back to the system when it ends; its errors are raised here)."""
     cache = settings.store_cache
     cache.mkdir(parents=True, exist_ok=True)
     key = store_key(settings, list(extra))
     folder = cache / key
     if not (folder / DONE).exists():
         with _locked(cache / f"{key}.lock"):  # one process builds; the others wait and then open it
-            if not (folder / DONE).exists():
+            if not (folder / DONE).exists() and apart:
+                _in_child(_build_into, settings, list(extra), folder)
+            elif not (folder / DONE).exists():
                 _build_into(settings, list(extra), folder)
         _prune(cache, keep=folder)
     return folder
@@ -71,10 +80,39 @@ def ensure_built(settings: Settings, extra: list[SourceFile] = ()) -> Path:
 
 def saved_names(store: EmbeddedStore) -> tuple[Vocabulary, LabelIndex] | None:
     """The vocabulary and label index saved with a store opened by ``open_built`` (None for any other store)."""
-    if store.path is None or not (store.path.parent / NAMES).exists():
+    if store.path is None or not (store.path.parent / LABELS).exists():
         return None
-    with open(store.path.parent / NAMES, "rb") as handle:
-        return pickle.load(handle)
+    vocabulary = Vocabulary.from_json(json.loads((store.path.parent / VOCABULARY).read_text(encoding="utf-8")))
+    return vocabulary, LabelIndex.open(store.path.parent / LABELS)
+
+
+def kept(store: EmbeddedStore, name: str, write) -> Path | None:
+    """``name`` in the folder of the build ``store`` was opened from, made by ``write(path)`` the first time it is
+    asked for (by any process: one writes, the others wait); None for a store not opened by ``open_built``."""
+    if store.path is None:
+        return None
+    folder = store.path.parent
+    target = folder / name
+    if not target.exists():
+        with _locked(folder / f".{name}.lock"):
+            if not target.exists():
+                partial = folder / f".{name}.{os.getpid()}.partial"
+                shutil.rmtree(partial, ignore_errors=True)
+                try:
+                    write(partial)
+                    partial.rename(target)
+                finally:
+                    shutil.rmtree(partial, ignore_errors=True)
+    return target
+
+
+def _in_child(function, *args):
+    """``function(*args)`` in a fresh process (spawned: nothing of this one is copied into it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
 
 
 def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> None:
@@ -83,19 +121,16 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
     shutil.rmtree(folder, ignore_errors=True)
     try:
         partial.mkdir(parents=True)
-        # Built in memory, then bulk-written to disk: loading and deriving into RocksDB quad by quad cost 220 s at
-        # 1e6 triples against 9 s in memory (bench/: build phases); the label index is read from memory too.
-        built = build(settings, extra=extra).store  # raises on invalid data: nothing is kept
-        quads = len(built.oxi)
-        names = index_graph(built, Catalogue(settings), settings.base)
+        # Straight into RocksDB: validated N-Quads bulk-loaded, rules streamed in bulk (bench/: build phases); the
+        # label index is read from the store into SQLite.
         writer = EmbeddedStore(ox.Store(str(partial / RDF)))
-        writer.oxi.bulk_extend(built.oxi)
+        build(settings, extra=extra, into=writer)  # raises on invalid data (before loading anything): nothing is kept
+        quads = len(writer.oxi)
+        vocabulary, index = index_graph(writer, Catalogue(settings), settings.base, partial / LABELS)
+        (partial / VOCABULARY).write_text(json.dumps(vocabulary.as_json()), encoding="utf-8")
         writer.oxi.flush()
         writer.oxi.optimize()
-        del built
-        with open(partial / NAMES, "wb") as handle:
-            pickle.dump(names, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        del writer, names  # closes the database: a read-only open must not meet a writer
+        del writer, index  # closes the database: a read-only open must not meet a writer
         (partial / DONE).write_text(json.dumps({"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
         partial.rename(folder)
     finally:

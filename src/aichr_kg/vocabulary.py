@@ -53,6 +53,16 @@ class Vocabulary:
             supers.setdefault(row["class"].value, set()).add(row["super"].value)
         return cls(base, labels, supers)
 
+    def as_json(self) -> dict:
+        """What a build keeps beside its store (``from_json`` reads it back)."""
+        return {"base": self.base, "term_labels": self.term_labels, "kinds": list(self.kinds),
+                "supers": {cls: sorted(supers) for cls, supers in self.supers.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Vocabulary":
+        return cls(data["base"], dict(data["term_labels"]), {c: set(s) for c, s in data["supers"].items()},
+                   tuple(data["kinds"]))
+
     @property
     def prefixes(self) -> dict[str, str]:
         found = project_prefixes(self.base)
