@@ -81,9 +81,15 @@ def validate_cmd(ctx: click.Context) -> None:
 
 def _report_quality(store, settings: Settings) -> int:
     """Print the quality checks' problems as warnings (they become errors in ``check-sources``); return how many."""
-    from aichr_kg.quality import run_checks
+    import json
 
-    problems = run_checks(store, settings)
+    from aichr_kg.quality import Problem, run_checks
+
+    def write(path: Path) -> None:  # kept with a build on disk: the same build has the same problems
+        path.write_text(json.dumps([vars(p) for p in run_checks(store, settings)]), encoding="utf-8")
+
+    found = kept(store, "quality.json", write)
+    problems = [Problem(**p) for p in json.loads(found.read_text(encoding="utf-8"))] if found else run_checks(store, settings)
     for problem in problems:
         click.echo(f"Warning: {problem}")
     if problems:
