@@ -1,6 +1,8 @@
 """The built graph kept on disk: built once per distinct input, opened read-only by every process."""
 
 
+import json
+
 import pytest
 
 from aichr_kg import diskstore
@@ -77,3 +79,41 @@ def test_graph_names_of_a_finished_build_are_listed_once(tmp_path, store):
     built = open_built(Settings(store_cache=tmp_path / "stores", memory_copy_limit=0)).store
     assert list(built.graph_names()) == list(store.graph_names())
     assert built.graph_names() is built.graph_names()  # remembered: the build on disk never changes
+
+
+def test_a_build_apart_runs_in_a_child_and_its_errors_come_back_whole(project, tmp_path):
+    """serve builds in a child process (its memory goes back to the system); a failure reads as one built here."""
+    import os
+
+    settings = Settings(root=project, store_cache=tmp_path / "stores", validation_cache=None)
+    event = next((project / "data").rglob("events/*.ttl"))
+    good = event.read_text()
+    event.write_text(good.replace("schema:startDate", "schema:endDate", 1))
+    with pytest.raises(InvalidData) as failed:
+        diskstore.ensure_built(settings, apart=True)
+    assert failed.value.violations and all(v.files for v in failed.value.violations)  # the report, not its summary
+    event.write_text(good)
+    folder = diskstore.ensure_built(settings, apart=True)
+    built = json.loads((folder / diskstore.DONE).read_text())
+    assert built["pid"] != os.getpid()  # built by another process
+    assert open_built(settings).store.path == folder / diskstore.RDF
+
+
+def test_names_are_kept_as_files_beside_the_store(tmp_path):
+    """The label index is an SQLite file and the vocabulary JSON: nothing is unpickled, nothing indexed at start."""
+    built = open_built(Settings(store_cache=tmp_path / "stores", memory_copy_limit=0))
+    folder = built.store.path.parent
+    assert {p.name for p in folder.iterdir()} >= {diskstore.LABELS, diskstore.VOCABULARY, diskstore.DONE}
+    assert not list(folder.glob("*.pickle"))
+    _vocabulary, index = saved_names(built.store)
+    assert index.path == folder / diskstore.LABELS
+    assert index.search("trafiking")[0].match == "near"
+
+
+def test_files_made_from_a_build_are_made_once(tmp_path):
+    built = open_built(Settings(store_cache=tmp_path / "stores", memory_copy_limit=0)).store
+    made = []
+    first = diskstore.kept(built, "thing.txt", lambda path: (made.append(path), path.write_text("x")))
+    again = diskstore.kept(built, "thing.txt", lambda path: pytest.fail("made twice"))
+    assert first == again == built.path.parent / "thing.txt" and first.read_text() == "x" and len(made) == 1
+    assert diskstore.kept(open_built(Settings(store_cache=None)).store, "thing.txt", lambda p: None) is None

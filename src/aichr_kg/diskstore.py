@@ -131,7 +131,8 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
         writer.oxi.flush()
         writer.oxi.optimize()
         del writer, index  # closes the database: a read-only open must not meet a writer
-        (partial / DONE).write_text(json.dumps({"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+        (partial / DONE).write_text(json.dumps({"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                                "pid": os.getpid()}))
         partial.rename(folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
