@@ -44,6 +44,7 @@ RECORDS = {"Participation", "PostHolding", "Count", "FollowUp", "Membership"}
 NEAR_SCORE = 75  # RapidFuzz ratio (0-100) a word must reach to count as a near spelling of a query word
 NEAR_CANDIDATES = 200  # words sharing the most trigrams with a query word that RapidFuzz compares it with
 _WORD = re.compile(r"\w+")
+_HIGH = "\U0010ffff"
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z][A-Za-z0-9-]{0,3}")
 # Words as normalise() makes them: letters, digits and underscores, separated by spaces.
 _TOKENS = "unicode61 remove_diacritics 0 tokenchars '_'"
@@ -206,7 +207,7 @@ class LabelIndex:
                 best.setdefault(entity, (tier, i))
 
         offer(0, db.execute("SELECT id, entity FROM name WHERE key = ? ORDER BY id", (q,)))
-        offer(1, _matches(db, "words", f'^"{q}"*'))
+        offer(1, _prefixed(db, q))
         if len(best) < limit:
             offer(2, _matches(db, "words", f'"{q}"*'))
         if len(best) < limit and len(q) >= 3:
@@ -221,7 +222,7 @@ class LabelIndex:
         if not best:
             return []
         found = {number: row for number, *row in db.execute(
-            "SELECT n.id, n.name, e.iri, e.label, e.kind, e.kind_iri, e.record FROM name n JOIN entity e ON e.id = n.entity"
+            "SELECT n.id, n.name, e.iri, e.label, e.kind, e.kind_iri, e.record FROM name n CROSS JOIN entity e ON e.id = n.entity"
             f" WHERE n.id IN ({','.join('?' * len(best))})", [i for _tier, i in best.values()])}
         ranked = sorted(best.values(), key=lambda ti: (found[ti[1]][5], ti))
         return [Hit(Entity(*found[i][1:5]), found[i][0], TIERS[tier]) for tier, i in ranked]
@@ -250,6 +251,20 @@ def _matches(db: sqlite3.Connection, table: str, match: str, key: bool = False):
     columns = "n.id, n.entity, n.key" if key else "n.id, n.entity"
     return db.execute(f"SELECT {columns} FROM {table} JOIN name n ON n.id = {table}.rowid WHERE {table} MATCH ?"
                       f" ORDER BY {table}.rowid", (match,))
+
+
+FEW = 2000  # names starting with the query up to which the B-tree answers the prefix tier
+
+
+def _prefixed(db: sqlite3.Connection, q: str):
+    """Names starting with ``q``, shortest first: from the B-tree over names when they are few (then sorting them is
+    cheap), else from FTS5's first-token match (then the first ones come at once; when they are rare it would read
+    every name holding the word)."""
+    few = db.execute("SELECT count(*) FROM (SELECT 1 FROM name WHERE key >= ? AND key < ? LIMIT ?)",
+                     (q, q + _HIGH, FEW)).fetchone()[0]
+    if few < FEW:
+        return db.execute("SELECT id, entity FROM name WHERE key >= ? AND key < ? ORDER BY id", (q, q + _HIGH))
+    return _matches(db, "words", f'^"{q}"*')
 
 
 def _all_words(words: list[str]) -> str:
