@@ -156,7 +156,7 @@ def cmd_build(args) -> dict:
         store = EmbeddedStore(ox.Store(str(work / "rdf")))
         step("load", lambda: [store.oxi.bulk_load(path=str(work / f), format=ox.RdfFormat.N_QUADS)
                               for f in ("data.nq", "shapes.nq")])
-        step("rules", lambda: (apply_rules(store, settings), release.stamp(store, settings, release.current(settings))))
+        step("rules", lambda: (release.stamp(store, settings, release.current(settings)), apply_rules(store, settings)))
         out["store_triples"] = store.triple_count()
         step("index", lambda: index_graph(store, Catalogue(settings), settings.base, work / "labels.sqlite"))
         step("dumps", lambda: write_dumps(store, work / "dumps"))

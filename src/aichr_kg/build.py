@@ -77,14 +77,15 @@ def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
 
 
 def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
-    """Run every derivation rule (``queries/rules/*.rq``) into ``graph/derived``, each over what the ones before it
-    added, streaming its triples into the store (on disk, in bulk: nothing of it is held in Python)."""
+    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``. Each rule reads the
+    merged default graph, which then also holds what the rules before it derived; its triples stream into the store
+    in bulk (on disk: nothing of them is held in Python, no transaction grows with them)."""
     derived = ox.NamedNode(graph_iri("derived", settings.base))
     if store.oxi.contains_named_graph(derived):
         store.oxi.remove_graph(derived)
+    store.merge_default_graph()
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
-        triples = store.raw(rule.read_text(encoding="utf-8"))
-        store.oxi.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+        store.add_triples(store.raw(rule.read_text(encoding="utf-8")), derived.value, merged=True)
 
 
 def _fingerprint(files: list[SourceFile]) -> str:
@@ -148,34 +149,36 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
             violations = violations or []
         for part in ("data.nq", "shapes.nq"):
             store.oxi.bulk_load(path=str(folder / part), format=ox.RdfFormat.N_QUADS)
-    apply_rules(store, settings)
     release.stamp(store, settings, release.current(settings))
-    if extra:
+    apply_rules(store, settings)  # merges the default graph, then keeps it whole
+    if extra:  # a researcher's own files: served beside the graph, never fed to the rules
         load_into(store, list(extra), settings.base)
+        store.merge_default_graph()
     return Build(store, validated, violations)
 
 
 def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
     """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files).
 
-    The store is read once, into the N-Quads dump (pyoxigraph's own writer, streaming); the other formats are
-    written from that file by pyoxigraph's parser and writers (the formats without graph names: the union of the
-    graphs), which costs a fraction of reading a store on disk again (bench/: build phases). A triple stated in
-    two graphs then appears twice in the files without graph names (as it could in the CONSTRUCT this replaces):
-    the same RDF graph, which every parser reads as one. A file already there is replaced, not written through: it
-    may be a link to a build's own copy (``publish_dumps``)."""
+    The formats with graph names hold each statement in the graph of its basis (the merged default graph left out):
+    the N-Quads file is written from the named graphs, TriG from that file (pyoxigraph's parser and writer, which
+    costs a fraction of reading a store on disk again); the formats without them are the merge, each distinct triple
+    once, streamed from the store's default graph by pyoxigraph's own writers (bench/: build phases). A file already
+    there is replaced, not written through: it may be a link to a build's own copy (``publish_dumps``)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {suffix: out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}") for suffix in DUMPS}
     for path in paths.values():
         path.unlink(missing_ok=True)
     nquads = paths["nq"]
-    store.oxi.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(store.named_quads(), str(nquads), format=ox.RdfFormat.N_QUADS)
     for suffix, (fmt, with_graphs) in DUMPS.items():
         if suffix == "nq":
             continue
-        quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
-        ox.serialize(quads if with_graphs else (q.triple for q in quads), str(paths[suffix]), format=fmt, **kwargs)
+        if with_graphs:
+            ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(paths[suffix]), format=fmt)
+        else:
+            kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
+            store.oxi.dump(str(paths[suffix]), format=fmt, from_graph=ox.DefaultGraph(), **kwargs)
     return list(paths.values())
 
 
