@@ -39,12 +39,12 @@ def test_a_changed_input_is_built_anew_and_invalid_input_is_not_kept(project, tm
 
 def test_saved_names_match_names_read_from_the_graph(tmp_path, settings, store, catalogue):
     built = open_built(Settings(store_cache=tmp_path / "stores"))
-    vocabulary, index = saved_names(built.store)
+    vocabulary, index = saved_names(built.store, catalogue, settings.base)
     fresh_vocabulary, fresh_index = index_graph(store, catalogue, settings.base)
     assert vocabulary == fresh_vocabulary
     for query in ("aichr", "trafficking", "viet nam", "UN"):
         assert [h.as_dict() for h in index.search(query)] == [h.as_dict() for h in fresh_index.search(query)]
-    assert saved_names(store) is None  # an in-memory store has none
+    assert saved_names(store, catalogue, settings.base) is None  # an in-memory store has none
 
 
 def test_query_workers_open_the_same_folder(tmp_path):
