@@ -236,6 +236,10 @@ class Admission:
         self._lock = threading.Lock()
         self._by_client: dict[str, int] = {}
 
+    def admitted(self) -> int:
+        """Queries running or waiting now (for diagnostics and tests)."""
+        return self.limit - self._slots._value
+
     def __call__(self, client: str | None) -> "_Admitted":
         return _Admitted(self, client)
 
@@ -717,6 +721,11 @@ class WorkerPool:
         """Process ids of the idle lane workers (for tests)."""
         with self._cond:
             return [w.process.pid for w in self._idle if w.lane]
+
+    def waiting_pids(self) -> list[int]:
+        """Process ids of every worker not running a job: the idle ones and the started spares (for tests)."""
+        with self._cond:
+            return [w.process.pid for w in self._idle + self._spares]
 
     def idle_pids(self) -> list[int]:
         """Process ids of the workers waiting for a job (for diagnostics and tests)."""
