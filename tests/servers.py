@@ -3,9 +3,11 @@
 Both listen on a free loopback port and are stopped by whoever started them.
 """
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -83,6 +85,59 @@ class _ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def children(pid: int) -> set[int]:
+    """Process ids of the processes whose parent is ``pid`` (a service's query workers)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+CLI = str(Path(sys.executable).parent / "aichr-kg")
+
+
+class ServeProcess(_ServerProcess):
+    """``aichr-kg serve`` as a user starts it, in a subprocess on a free port, with its settings from ``env``
+    (added to this environment without its AICHR_KG_* variables) and its output kept in ``log``."""
+
+    stop_timeout = 30
+
+    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None):
+        self.folder, self.args, self.port = folder, args, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")}, **(env or {})}
+        self.log = folder / f"serve-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180) -> "ServeProcess":
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen([CLI, "serve", "--port", str(self.port), *self.args], env=self.env,
+                                            cwd=self.folder, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"{self.url}/health", timeout=2):
+                        return self
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError(f"aichr-kg serve did not come up: {self.output()[-2000:]}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def workers(self) -> set[int]:
+        return children(self.process.pid) if self.process is not None else set()
 
 
 class OxigraphServer(_ServerProcess):

@@ -119,7 +119,7 @@ def _rebuild(settings: Settings, extra: list[SourceFile], folder: Path, reason: 
             started = time.monotonic()
             _build_into(settings, extra, target)
             if reason is not None:
-                log.warning("the store %s was built again in %.1f s", target, time.monotonic() - started)
+                log.info("the store %s was built again in %.1f s", target, time.monotonic() - started)
     _prune(folder.parent, keep=target)
     return target
 

@@ -569,7 +569,7 @@ class WorkerPool:
                 return False
             finally:
                 self.heals += 1
-            log.warning("store repaired for the query workers in %.1f s", time.monotonic() - started)
+            log.info("store repaired for the query workers in %.1f s", time.monotonic() - started)
             return True
 
     def _spawn(self, lane: bool = False) -> _Worker:
