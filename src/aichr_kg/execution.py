@@ -383,6 +383,7 @@ def worker_entry() -> None:
     fd, dump, memory_limit_mb, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
     answer_limit = int(sys.argv[5]) * 2**20
     conn = Connection(fd)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash or abort leaves no core file of the graph behind
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the pool (its spawner thread)

@@ -94,8 +94,9 @@ def store_folder(cache: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def embedded(home):
-    """The service over a store cache of its own (the validation cache is the user's: the input is known valid)."""
-    service = ServeProcess(home, env={"AICHR_KG_STORE_CACHE": str(home / "stores"), "AICHR_KG_QUERY_WORKERS": "2"})
+    """The service over a store cache of its own (the validation cache is the user's: the input is known valid), with
+    one query worker and its spare (so no fast lane, and few processes to start again on a loaded machine)."""
+    service = ServeProcess(home, env={"AICHR_KG_STORE_CACHE": str(home / "stores"), "AICHR_KG_QUERY_WORKERS": "1"})
     with service:
         assert right_rows(label(service.url))
         yield service
@@ -106,7 +107,7 @@ def test_a_worker_killed_mid_query(embedded):
     runaway = threading.Thread(target=lambda: answer.setdefault("response", httpx.post(
         f"{embedded.url}/sparql", data={"query": ENDLESS_COUNT}, timeout=60)))
     runaway.start()
-    time.sleep(1.0)  # past the fast lane's limit: the query now holds a worker of its own
+    time.sleep(0.5)  # well past the moment the query reached its worker (a kill then is not retried)
     before = {pid: cpu_ticks(pid) for pid in embedded.workers()}
     time.sleep(0.5)
     busy = max(before, key=lambda pid: cpu_ticks(pid) - before[pid])
@@ -172,7 +173,8 @@ def upstream(service_graph, home):
 @pytest.fixture(scope="module")
 def remote(upstream, home):
     service = ServeProcess(home, "--endpoint", upstream.query_url,
-                           env={"AICHR_KG_QUERY_WORKERS": "1", "AICHR_KG_QUERY_TIMEOUT": "2"})
+                           env={"AICHR_KG_QUERY_WORKERS": "1", "AICHR_KG_QUERY_TIMEOUT": "2",
+                                "AICHR_KG_SPARE_QUERY_WORKERS": "0"})
     with service:
         assert right_rows(label(service.url))
         yield service
