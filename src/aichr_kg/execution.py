@@ -33,7 +33,10 @@ been slow, each for at most ``fast_lane_limit`` seconds (past that the job moves
 its text is remembered as slow), so cheap queries find a worker while runaways hold the rest. A query whose
 caller is cancelled (its HTTP client hung up) has its worker killed at once. A started spare
 (``spare_query_workers``) takes the place of a stopped worker at once while its successor starts, and an
-idle worker that died is noticed before it is handed a job.
+idle worker that died is noticed before it is handed a job (a job that reaches one killed just then runs once
+more on another). A worker's death is reported as what it was: the signal by name, or the memory ceiling only
+when the engine said an allocation failed. A worker that cannot open the store (deleted or damaged under the
+service) has the pool repair it (``heal``: built again, once however many workers fail) and start again.
 
 Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
