@@ -151,8 +151,8 @@ class NginxServer:
 
     BINARY = Path("/usr/sbin/nginx")
 
-    def __init__(self, folder: Path, upstream: str, prefix: str):
-        self.folder, self.port = folder, free_port()
+    def __init__(self, folder: Path, upstream: str, prefix: str, port: int | None = None):
+        self.folder, self.port = folder, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
                                                                                   "uwsgi", "scgi"))
