@@ -35,13 +35,18 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 
 class ServiceThread:
-    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included)."""
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included), through the
+    service's own HTTP protocol with the limits of ``settings`` (default: the defaults), as `aichr-kg serve` does."""
 
-    def __init__(self, app):
+    def __init__(self, app, settings=None):
+        from aichr_kg.settings import Settings
+        from aichr_kg_api.server import protocol_for
+
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                http=protocol_for(settings or Settings()))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 

@@ -55,9 +55,11 @@ def app_from_env() -> FastAPI:
 
 
 def server_limits(settings: Settings) -> dict:
-    """uvicorn's own limits, from the settings (SECURITY.md): forwarded headers believed only from the proxies
-    named, a cap on a request's header block, idle keep-alive connections closed after a few seconds."""
+    """uvicorn's settings for this service (SECURITY.md "Server limits"): forwarded headers believed only from the
+    proxies named, idle keep-alive connections closed after a few seconds, and the HTTP protocol that enforces
+    the head size, read time and connection limits (``aichr_kg_api.server``, which reads them from the environment)."""
+    from aichr_kg_api.server import IMPORT_PATH
+
     return {"proxy_headers": bool(settings.trusted_proxies),
             "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
-            "h11_max_incomplete_event_size": settings.max_header_size,
-            "timeout_keep_alive": settings.keep_alive_timeout}
+            "timeout_keep_alive": settings.keep_alive_timeout, "http": IMPORT_PATH}

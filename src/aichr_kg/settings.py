@@ -98,9 +98,15 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are "
                                           "believed (the client address the per-client limit counts); empty: none.")
-    max_header_size: int = Field(16_384, ge=1024, description="Largest request line plus headers, in bytes; a longer "
-                                 "one is refused by the server (send a long query by POST).")
+    max_header_size: int = Field(65_536, ge=1024, le=1_048_576, description="Largest request line plus headers, in "
+                                 "bytes; longer: 414 for a long request line (a GET's query: send it by POST), else 431.")
     keep_alive_timeout: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open.")
+    request_read_timeout: float = Field(
+        10.0, gt=0, le=600, description="Seconds a client may take to send a whole request (line, headers, body) from "
+                                        "its first byte; slower: 408 and the connection closed (slowloris).")
+    max_connections: int = Field(
+        512, gt=0, description="Connections open, or requests being answered, at once (each service process); a "
+                               "request beyond: 503 with Retry-After. Keep it under the open-file limit.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
     query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
                                     "the graph its worker holds before it is stopped.")
