@@ -252,8 +252,8 @@ def _whole(media_type: str, body: bytes) -> None:
             for _ in answer:
                 pass
     except (ValueError, SyntaxError) as exc:
-        raise UpstreamError(f"the SPARQL server's answer broke off or is unreadable ({media_type or 'no media "
-                            f"type'}); none of it was sent on: {_short(str(exc).encode())}") from None
+        raise UpstreamError(f"the SPARQL server's answer broke off or is unreadable "
+                            f"({media_type or 'no media type'}); none of it was sent on: {_short(str(exc).encode())}") from None
     finally:
         answer = None  # pyoxigraph's reader must be dropped on this thread, not with a traceback on another one
 
