@@ -53,8 +53,8 @@ class SecurityHeaders:
 # its ``ucschar`` ranges (so no U+FFFD, which invalid UTF-8 decodes to, no noncharacters, no surrogates). Every
 # path here names an IRI (an entity, a graph, an ontology or shapes version, a canned question), so a path holding
 # one names nothing served.
-_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
-    f"{chr(plane << 16)}-{chr((plane << 16) + 0xFFFD)}" for plane in range(1, 15))
+_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(  # plane 14 from E1000: not its tag characters
+    f"{chr(0xE1000 if plane == 14 else plane << 16)}-{chr((plane << 16) + 0xFFFD)}" for plane in range(1, 15))
 _NOT_IN_IRIS = re.compile(f'[^\x21-\x7e{_UCSCHAR}]|[<>"{{}}|\\\\^`]')
 
 
