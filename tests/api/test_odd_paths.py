@@ -3,7 +3,7 @@
 The routes are read from the app (``routes.get_routes``): a route added later is covered without being
 named here. Each path parameter in turn gets each odd value; a route without parameters gets it as one
 more segment. Requests go byte for byte over a socket to the real server, so what reaches the app is what
-a client sent (an ordinary client would re-encode it).
+a client sent (an ordinary client would re-encode it); over the embedded store and in remote mode.
 """
 
 import pytest
@@ -28,13 +28,15 @@ def cases(app) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def service(embedded_service):
+@pytest.fixture(scope="module", params=["embedded_service", "remote_service"])
+def service(request):
+    """The real server over the embedded store, and in front of a real ``oxigraph serve``."""
     import httpx
 
-    with httpx.Client(base_url=embedded_service.url, timeout=60) as client:
+    server = request.getfixturevalue(request.param)
+    with httpx.Client(base_url=server.url, timeout=60) as client:
         values = samples(client)
-    return embedded_service, values
+    return server, values
 
 
 def _target(route: str, param: str, odd: str, values: dict[str, str]) -> str:
