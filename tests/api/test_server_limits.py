@@ -69,15 +69,23 @@ def in_pieces(sock: socket.socket, data: bytes, size: int = 1000) -> None:
         time.sleep(0.005)
 
 
+TOO_LONG = {  # a request, the status it gets, the words its sentence must hold
+    "GET too long": (f"GET /sparql?query={quote('SELECT * WHERE { ?s ?p ?o } # ' + 'x' * (HEAD_LIMIT + 100))} HTTP/1.1\r\n"
+                     "Host: 127.0.0.1\r\n\r\n", 414, f"longer than {HEAD_LIMIT:,} bytes; send a long SPARQL query by POST"),
+    "headers too large": (f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {'p' * (HEAD_LIMIT + 10)}\r\n\r\n", 431,
+                          f"line and headers together are longer than {HEAD_LIMIT:,} bytes"),
+}
+
+
 @pytest.mark.parametrize("pieces", [False, True], ids=["at once", "in pieces"])
-def test_a_get_too_long_gets_414_saying_to_post(port, pieces):
-    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * (HEAD_LIMIT + 100)
-    request = f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+@pytest.mark.parametrize("case", TOO_LONG, ids=TOO_LONG.keys())
+def test_a_request_head_too_long_gets_414_or_431_with_a_sentence(port, case, pieces):
+    request, status, words = TOO_LONG[case]
     with connect(port) as sock:
-        in_pieces(sock, request) if pieces else sock.sendall(request)
+        in_pieces(sock, request.encode()) if pieces else sock.sendall(request.encode())
         answer = read_all(sock).decode()
-    assert answer.startswith("HTTP/1.1 414 "), answer[:200]
-    assert f"longer than {HEAD_LIMIT:,} bytes; send a long SPARQL query by POST" in answer
+    assert answer.startswith(f"HTTP/1.1 {status} "), answer[:200]
+    assert words in answer
     still_serving(port)
 
 
@@ -88,17 +96,6 @@ def test_a_long_query_by_post_is_answered(port):
                f"{query}").encode()
     answer = rawhttp.send(port, request)
     assert answer.status == 200 and b"true" in answer.body
-
-
-@pytest.mark.parametrize("pieces", [False, True], ids=["at once", "in pieces"])
-def test_headers_too_large_get_431(port, pieces):
-    request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {'p' * (HEAD_LIMIT + 10)}\r\n\r\n".encode()
-    with connect(port) as sock:
-        in_pieces(sock, request) if pieces else sock.sendall(request)
-        answer = read_all(sock).decode()
-    assert answer.startswith("HTTP/1.1 431 "), answer[:200]
-    assert f"line and headers together are longer than {HEAD_LIMIT:,} bytes" in answer
-    still_serving(port)
 
 
 def test_many_small_headers_count_too(port):
