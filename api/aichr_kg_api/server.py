@@ -10,7 +10,8 @@ with a bare 400. ``LimitedHttp`` is uvicorn's httptools protocol (kept for speed
   query: the sentence says to POST it), 431 for the headers.
 - **Request read time** (``request_read_timeout``): a request's line, headers and body must arrive within
   this many seconds of its first byte (for the first request, of the connection being opened); a client
-  slower than that gets 408 and the connection is closed.
+  slower than that gets 408 and the connection is closed (a connection that never sent a byte is closed
+  without one).
 - **Connections** (``max_connections``): a request arriving while more connections than this are open, or
   that many requests are being answered, gets 503 with ``Retry-After``.
 - A request HTTP cannot read gets 400 naming that, not uvicorn's bare line.
@@ -97,7 +98,9 @@ class LimitedHttp(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         seconds = f"{self.bounds.request_read_timeout:g}"
-        if self.cycle is None or self._awaiting_head or not self.cycle.response_started:
+        if self._awaiting_head and self._head_bytes == 0:  # a connection opened and never used: closed silently, as
+            self.transport.close()  # nginx does (a 408 there could be read as the answer to a request just sent)
+        elif self.cycle is None or self._awaiting_head or not self.cycle.response_started:
             part = "line and headers" if self._awaiting_head else "body"
             self._refuse(408, f"the request's {part} did not arrive within {seconds} s of its start; "
                               "send the whole request at once")

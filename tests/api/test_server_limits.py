@@ -185,3 +185,10 @@ def test_an_idle_keep_alive_connection_is_closed(port):
         sock.settimeout(KEEP_ALIVE + 3)
         assert sock.recv(1) == b""  # closed by the server
     assert time.monotonic() - started < KEEP_ALIVE + 1
+
+
+def test_a_connection_that_sends_nothing_is_closed_without_an_answer(port):
+    with connect(port) as sock:
+        started = time.monotonic()
+        assert read_all(sock) == b""
+    assert READ_TIMEOUT - 0.5 <= time.monotonic() - started < READ_TIMEOUT + 3
