@@ -1,5 +1,6 @@
 """App factory: ``create_app(settings)`` builds the graph and mounts one router per concern."""
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,6 +23,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.public_url is None:  # `aichr-kg serve` sets it; started some other way, say what links name
+            logging.getLogger("aichr_kg_api").warning(
+                "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
         app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
