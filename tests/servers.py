@@ -37,13 +37,18 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 
 class ServiceThread:
-    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included)."""
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included), through the
+    service's own HTTP protocol with the limits of ``settings`` (default: the defaults), as `aichr-kg serve` does."""
 
-    def __init__(self, app):
+    def __init__(self, app, settings=None):
+        from aichr_kg.settings import Settings
+        from aichr_kg_api.server import protocol_for
+
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                http=protocol_for(settings or Settings()))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 
@@ -206,8 +211,8 @@ class NginxServer:
 
     BINARY = Path("/usr/sbin/nginx")
 
-    def __init__(self, folder: Path, upstream: str, prefix: str):
-        self.folder, self.port = folder, free_port()
+    def __init__(self, folder: Path, upstream: str, prefix: str, port: int | None = None):
+        self.folder, self.port = folder, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
                                                                                   "uwsgi", "scgi"))
@@ -300,3 +305,76 @@ def no_namespace_library(folder: Path) -> Path:
     source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
     subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
     return library
+
+
+class BreakingProxy:
+    """A stand-in SPARQL server on a free port that relays every request to a real one (``upstream``) and, while
+    ``breaking`` names a way, breaks each 200 answer halfway:
+
+    - ``"error text"``: half the answer, then an error message, and the body ended normally (what ``oxigraph
+      serve`` does when a query fails after its first solutions: the client sees a whole-looking 200);
+    - ``"dropped"``: half the answer, then the connection closed short of the ``Content-Length`` it announced.
+    """
+
+    def __init__(self, upstream: str):
+        import http.server
+
+        proxy = self
+        self.upstream, self.breaking = upstream.rstrip("/"), None
+        self.broken = 0  # answers broken so far
+
+        class Relay(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self._relay(None)
+
+            def do_POST(self):
+                self._relay(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def do_PUT(self):
+                self.do_POST()
+
+            def _relay(self, body):
+                forwarded = urllib.request.Request(
+                    proxy.upstream + self.path, data=body, method=self.command,
+                    headers={k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type")})
+                try:
+                    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+                        status, kind, content = answer.status, answer.headers.get("Content-Type", ""), answer.read()
+                except urllib.error.HTTPError as exc:
+                    status, kind, content = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+                way = proxy.breaking if status == 200 and len(content) > 1 else None
+                half = content[:len(content) // 2]
+                sent = half + b"The SPARQL operation has been cancelled" if way == "error text" else content
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(sent)))
+                self.end_headers()
+                if way is None:
+                    self.wfile.write(content)
+                    return
+                proxy.broken += 1
+                self.wfile.write(half if way == "dropped" else sent)
+                if way == "dropped":
+                    self.close_connection = True
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/query"
+        self.thread = threading.Thread(target=self.server.serve_forever, name=f"proxy-{self.port}", daemon=True)
+
+    def __enter__(self) -> "BreakingProxy":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -468,7 +468,7 @@ def test_a_pool_over_a_memory_store_writes_its_dump_again(store, monkeypatch):
 def test_server_limits_come_from_the_settings():
     from aichr_kg_api.main import server_limits
 
-    assert server_limits(Settings()) == {"proxy_headers": False, "forwarded_allow_ips": None,
-                                         "h11_max_incomplete_event_size": 16_384, "timeout_keep_alive": 5.0}
+    assert server_limits(Settings()) == {"proxy_headers": False, "forwarded_allow_ips": None, "timeout_keep_alive": 5.0,
+                                         "http": "aichr_kg_api.server:LimitedHttp"}
     proxied = server_limits(Settings(trusted_proxies=["10.0.0.2", "10.0.0.3"]))
     assert proxied["proxy_headers"] and proxied["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"

@@ -5,12 +5,14 @@
   ``brotli-asgi``, for clients that say they accept it; a Range request is left uncompressed.
 - A 200 to GET carries a strong ``ETag`` and ``Last-Modified`` and ``Cache-Control: max-age``. What a
   route answers depends only on the build (its inputs' content hash), the service's code and the
-  request (host, path and query, which carry the query text), chosen media type and encoding; the ETag
+  request (path and query, which carry the query text; never the Host header: absolute links come
+  from ``Settings.public``), chosen media type and encoding; the ETag
   is a hash of exactly these, so it is computed without reading the body, and the same request against
   the same build always gets the same ETag. ``If-None-Match`` (or, without it, ``If-Modified-Since``)
   that matches gets 304 with no body. (Blank nodes in a CONSTRUCT answer or the service description are
 labelled afresh each time: the bytes differ, the graph does not; no route serves ranges of those.)
 
+- A redirect never names the request's Host (Starlette's trailing-slash redirect would): a path instead.
 - Under ``Settings.root_path`` (``/kg`` behind a reverse proxy that strips it), the request is seen with
   that prefix (as uvicorn's ``--root-path`` does), and the paths this service writes into ``Location``,
   ``Content-Location`` and ``Link`` get it; pages put it in their links themselves (``templating.at_root``).
@@ -73,6 +75,20 @@ def not_modified(request: Headers, etag: str, modified: int) -> bool:
     return False
 
 
+def _relative_location(message: Message, host: str | None) -> Message:
+    """A redirect to this service's own host as a path: Starlette's trailing-slash redirect (``/static`` ->
+    ``/static/``) writes the request's Host header into ``Location``; this service's own redirects are paths."""
+    if not host:
+        return message
+    own = tuple(f"{scheme}://{host}".encode("latin-1") for scheme in ("http", "https"))
+    headers = []
+    for name, value in message["headers"]:
+        if name.lower() == b"location" and value.startswith(own):
+            value = value.split(b"://", 1)[1][len(host.encode("latin-1")):] or b"/"
+        headers.append((name, value))
+    return {**message, "headers": headers}
+
+
 class HttpConventions:
     def __init__(self, app: ASGIApp, settings: Settings):
         self.plain = app
@@ -105,9 +121,11 @@ class HttpConventions:
         async def send_with_conventions(message: Message) -> None:
             nonlocal drop_body
             if message["type"] == "http.response.start":
+                if 300 <= message["status"] < 400:
+                    message = _relative_location(message, request.get("host"))
                 if cacheable and message["status"] == 200:
                     headers = MutableHeaders(scope=message)
-                    etag = validators.etag(request.get("host", ""), path, scope["query_string"].decode("latin-1"),
+                    etag = validators.etag(path, scope["query_string"].decode("latin-1"),
                                            headers.get("content-type", ""), headers.get("content-encoding", ""))
                     headers["ETag"], headers["Last-Modified"] = etag, validators.last_modified
                     headers["Cache-Control"] = self.cache_control

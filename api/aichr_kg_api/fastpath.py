@@ -26,7 +26,6 @@ class SparqlFastPath:
         if handler is None or _local_path(scope) not in PATHS:
             await self.app(scope, receive, send)
             return
-        scope.setdefault("router", scope["app"].router)  # for url_for, as the router would have set it
         request = Request(scope, receive)
         try:
             response = await handler(request)

@@ -1,5 +1,6 @@
 """App factory: ``create_app(settings)`` builds the graph and mounts one router per concern."""
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,6 +23,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.public_url is None:  # `aichr-kg serve` sets it; started some other way, say what links name
+            logging.getLogger("aichr_kg_api").warning(
+                "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
         app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
@@ -55,9 +59,11 @@ def app_from_env() -> FastAPI:
 
 
 def server_limits(settings: Settings) -> dict:
-    """uvicorn's own limits, from the settings (SECURITY.md): forwarded headers believed only from the proxies
-    named, a cap on a request's header block, idle keep-alive connections closed after a few seconds."""
+    """uvicorn's settings for this service (SECURITY.md "Server limits"): forwarded headers believed only from the
+    proxies named, idle keep-alive connections closed after a few seconds, and the HTTP protocol that enforces
+    the head size, read time and connection limits (``aichr_kg_api.server``, which reads them from the environment)."""
+    from aichr_kg_api.server import IMPORT_PATH
+
     return {"proxy_headers": bool(settings.trusted_proxies),
             "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
-            "h11_max_incomplete_event_size": settings.max_header_size,
-            "timeout_keep_alive": settings.keep_alive_timeout}
+            "timeout_keep_alive": settings.keep_alive_timeout, "http": IMPORT_PATH}

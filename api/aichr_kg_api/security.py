@@ -2,6 +2,7 @@
 and errors as one plain line (status, reason, what to do) that never carries a traceback or a path."""
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 
@@ -48,9 +49,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-# Characters no IRI may hold (RFC 3987: space, controls, and < > " { } | \ ^ `): every path here names an IRI (an
-# entity, a graph, an ontology or shapes version, a canned question), so a path holding one names nothing served.
-_NOT_IN_IRIS = frozenset(' <>"{}|\\^`') | frozenset(map(chr, range(0x20))) | {chr(0x7F)}
+# A character no IRI path may hold (RFC 3987): space, controls, < > " { } | \ ^ `, and outside ASCII anything but
+# its ``ucschar`` ranges (so no U+FFFD, which invalid UTF-8 decodes to, no noncharacters, no surrogates). Every
+# path here names an IRI (an entity, a graph, an ontology or shapes version, a canned question), so a path holding
+# one names nothing served.
+_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(  # plane 14 from E1000: not its tag characters
+    f"{chr(0xE1000 if plane == 14 else plane << 16)}-{chr((plane << 16) + 0xFFFD)}" for plane in range(1, 15))
+_NOT_IN_IRIS = re.compile(f'[^\x21-\x7e{_UCSCHAR}]|[<>"{{}}|\\\\^`]')
 
 
 class PathCheck:
@@ -62,8 +67,9 @@ class PathCheck:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            odd = next((c for c in scope["path"] if c in _NOT_IN_IRIS), None)
-            if odd is not None:
+            found = _NOT_IN_IRIS.search(scope["path"])
+            if found is not None:
+                odd = found.group()
                 shown = repr(odd) if odd.isprintable() else f"U+{ord(odd):04X}"
                 detail = (f"Nothing is published at {scope['path']}: it holds {shown}, a character no IRI here has "
                           "(percent-encoded or not).")

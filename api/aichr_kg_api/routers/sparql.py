@@ -183,8 +183,7 @@ async def _service_description(request: Request, state: GraphState, accept: str 
         return error_response(406, str(exc))
     if fmt is HTML:  # a browser: the query page is the human face of the endpoint
         return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
-    public = state.settings.public_url
-    endpoint = f"{public.rstrip('/')}/sparql" if public else str(request.url_for("sparql"))
+    endpoint = state.settings.public + "sparql"
     try:
         body = await run_in_threadpool(_describe, state, endpoint, fmt)
     except QueryError as exc:
