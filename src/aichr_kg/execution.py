@@ -67,6 +67,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from aichr_kg import querycheck
+from aichr_kg.answers import AnswerCache
 from aichr_kg.querycheck import Checked
 from aichr_kg.store import AnswerOverLimit, Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
 
@@ -458,7 +459,9 @@ class WorkerPool:
     def __init__(self, dump: Path | None, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
                  owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
                  allow_network: bool = False, queue_timeout: float | None = None, lane_workers: int = 1,
-                 lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1):
+                 lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1,
+                 answers: AnswerCache | None = None):
+        self.answers = answers  # answers kept by job (the graph is read-only): a repeated job takes no worker
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
         self.answer_limit_mb = answer_limit_mb
@@ -698,6 +701,9 @@ class WorkerPool:
     def run(self, job: QueryJob, client: str | None = None) -> Serialized:
         deadline = None
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -728,6 +734,9 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = None
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -763,7 +772,15 @@ class WorkerPool:
     def _answered(self, worker: _Worker, job: QueryJob, started: float, status: str, payload):
         if time.monotonic() - started > self.lane_limit:
             self._remember_slow(job.query)
-        return self._settle(worker, status, payload)
+        answer = self._settle(worker, status, payload)
+        if self.answers is not None and status == "ok":
+            self.answers.put(("query", job), answer, len(answer.body))
+        return answer
+
+    def _kept(self, job: QueryJob) -> Serialized | None:
+        """The answer to the same job, if one is kept: it still counts against the limits on queries at once
+        (admitted before this is asked), so that a busy endpoint answers the same whether or not it is kept."""
+        return None if self.answers is None else self.answers.get(("query", job))
 
     def _overran(self, worker: _Worker, job: QueryJob, lane_only: bool) -> None:
         """A job that overran: its worker is replaced; past its deadline it raises, past the lane's it queues again."""
@@ -880,8 +897,9 @@ class _Waiter:
             raise
 
 
-def open_runner(settings, store) -> Runner:
-    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
+def open_runner(settings, store, answers: AnswerCache | None = None) -> Runner:
+    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself;
+    ``answers``: where the embedded pool keeps answers (none are kept in front of a remote store)."""
     limits = {"size": settings.query_workers, "timeout": settings.query_timeout,
               "memory_limit_mb": settings.query_memory_limit, "max_concurrent": settings.max_concurrent_queries,
               "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network,
@@ -891,13 +909,13 @@ def open_runner(settings, store) -> Runner:
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
         return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
-        return WorkerPool(store.path, copy=store.copied, **limits)
+        return WorkerPool(store.path, copy=store.copied, answers=answers, **limits)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
     store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     os.chmod(folder, 0o700)
     try:
-        return WorkerPool(dump, owns_dump_dir=True, **limits)
+        return WorkerPool(dump, owns_dump_dir=True, answers=answers, **limits)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
