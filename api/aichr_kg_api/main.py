@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         finally:
             app.state.runner.close()
             app.state.linked.close()
+            if state is None:  # made here: its connections are this app's
+                graph.close()
 
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
