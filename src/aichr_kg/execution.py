@@ -216,6 +216,11 @@ class Runner(Protocol):
         """``run`` for an event loop: waits without holding a thread."""
         ...
 
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        """The answer to ``job`` if one is kept (admitted as ``run`` would be: it may raise ``Saturated``), else None;
+        a caller answers from it without starting anything."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -297,6 +302,9 @@ class DirectRunner:
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         checked = await self.checker.run_async(job, client)
         return await asyncio.to_thread(self._send, self._checked(job, checked))
+
+    def kept(self, job: QueryJob, client: str | None = None) -> None:
+        return None  # the remote server's graph may change: nothing is kept
 
     @staticmethod
     def _checked(job: QueryJob, checked: Checked) -> QueryJob:
@@ -776,6 +784,12 @@ class WorkerPool:
         if self.answers is not None and status == "ok":
             self.answers.put(("query", job), answer, len(answer.body))
         return answer
+
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        if self.answers is None:
+            return None
+        with self.admission(client):
+            return self._kept(job)
 
     def _kept(self, job: QueryJob) -> Serialized | None:
         """The answer to the same job, if one is kept: it still counts against the limits on queries at once
