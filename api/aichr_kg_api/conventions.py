@@ -23,7 +23,7 @@ labelled afresh each time: the bytes differ, the graph does not; no route serves
 
 - In front of the embedded store, a 200 to GET on a document or canned-question path (``KEPT``) is kept in the
   service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything it depends on (the same inputs as
-  its ETag, plus the ``Accept`` that chose its type): the graph is read-only while the service runs, so the same
+  its ETag, plus the request headers its ``Vary`` names, such as the ``Accept`` that chose its type): the graph is read-only while the service runs, so the same
   request is answered from memory, without routing, a thread or a query. ``/sparql`` keeps its answers behind the
   limits on queries at once instead (``execution.WorkerPool``), so that a busy endpoint still says so. In front of
   a remote server nothing is kept: its graph may change under the service.
@@ -173,15 +173,16 @@ class HttpConventions:
         if answers is None or ranged or not path_below_root(path, self.root).startswith(KEPT):
             await inner(scope, receive, send_with_conventions)
             return
-        key = ("http", scope.get("scheme"), request.get("host", ""), path, scope["query_string"],
-               request.get("accept", ""), encoding)
-        kept = answers.get(key)
+        # What the answer depends on: the resource (with the encoding chosen), then the request headers its Vary names
+        resource = ("http", scope.get("scheme"), request.get("host", ""), path, scope["query_string"], encoding)
+        varies = answers.get(("vary", resource))
+        kept = None if varies is None else answers.get((resource, varies, tuple(request.get(name, "") for name in varies)))
         if kept is not None:
             status, headers, body = kept
             await send_with_conventions({"type": "http.response.start", "status": status, "headers": list(headers)})
             await send_with_conventions({"type": "http.response.body", "body": body, "more_body": False})
             return
-        await inner(scope, receive, _keeping(send_with_conventions, answers, key))
+        await inner(scope, receive, _keeping(send_with_conventions, answers, resource, request))
 
     def _with_headers(self, send: Send, origin: bool) -> Send:
         """``send`` adding nosniff everywhere, the CSP on HTML, and CORS (as Starlette's middleware would)."""
@@ -236,8 +237,9 @@ def path_below_root(path: str, root: str) -> str:
     return path[len(root):] if root and path.startswith(root) else path
 
 
-def _keeping(send: Send, answers, key) -> Send:
-    """``send`` that also keeps a 200 answer whole (status, headers as the route wrote them, body) under ``key``."""
+def _keeping(send: Send, answers, resource: tuple, request: Headers) -> Send:
+    """``send`` that also keeps a 200 answer whole (status, headers as the route wrote them, body), under the
+    resource and the values of the request headers its ``Vary`` names (the encoding is in ``resource`` already)."""
     start: dict | None = None
     chunks: list[bytes] = []
     size = 0
@@ -245,8 +247,10 @@ def _keeping(send: Send, answers, key) -> Send:
     async def send_keeping(message: Message) -> None:
         nonlocal start, size
         if message["type"] == "http.response.start":
-            if message["status"] == 200:
-                start = {"status": 200, "headers": tuple(message.get("headers", ()))}
+            headers = tuple(message.get("headers", ()))
+            varies = _varies(headers)
+            if message["status"] == 200 and varies is not None:
+                start = {"headers": headers, "varies": varies}
         elif message["type"] == "http.response.body" and start is not None:
             body = message.get("body", b"")
             size += len(body)
@@ -255,8 +259,17 @@ def _keeping(send: Send, answers, key) -> Send:
             else:
                 chunks.append(body)
                 if not message.get("more_body", False):
-                    headers = start["headers"]
-                    answers.put(key, (200, headers, b"".join(chunks)), size + sum(len(k) + len(v) for k, v in headers))
+                    headers, varies = start["headers"], start["varies"]
+                    answers.put(("vary", resource), varies, 64)
+                    answers.put((resource, varies, tuple(request.get(name, "") for name in varies)),
+                                (200, headers, b"".join(chunks)), size + sum(len(k) + len(v) for k, v in headers))
         await send(message)
 
     return send_keeping
+
+
+def _varies(headers: tuple) -> tuple[str, ...] | None:
+    """The request headers an answer varies by, as its ``Vary`` names them (None for ``Vary: *``: never kept)."""
+    names = sorted({name.strip().lower() for key, value in headers if key.lower() == b"vary"
+                    for name in value.decode("latin-1").split(",") if name.strip()} - {"accept-encoding"})
+    return None if "*" in names else tuple(names)

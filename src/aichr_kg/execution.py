@@ -35,7 +35,10 @@ caller is cancelled (its HTTP client hung up) has its worker killed at once. A s
 (``spare_query_workers``) takes the place of a stopped worker at once while its successor starts, and an
 idle worker that died is noticed before it is handed a job.
 
-Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
+An embedded pool may keep answers (``answers``: an ``AnswerCache``, the graph being read-only): the same job
+again is answered from memory, admitted as any other (so a saturated endpoint still says 503), with no worker.
+
+Design note: every query that is not kept, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
 tell a cheap query from a runaway one by its text), so it is not done.
 """

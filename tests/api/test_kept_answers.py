@@ -99,3 +99,22 @@ def test_nothing_is_kept_in_front_of_a_remote_server(remote_service):
         assert client.get(DOC).status_code == 200
         assert client.get("/sparql", params={"query": LABEL}).status_code == 200
     assert remote_service.app.state.answers is None
+
+
+def test_an_answer_is_kept_for_the_request_headers_its_vary_names(make_app):
+    """A route that varies by another header (here a page answering by Accept-Language) is kept per value of it."""
+    from fastapi.responses import PlainTextResponse
+
+    app = make_app()
+
+    @app.get("/doc/test/greeting")
+    def greeting(request: __import__("fastapi").Request):
+        hello = "bonjour" if request.headers.get("accept-language", "").startswith("fr") else "hello"
+        return PlainTextResponse(hello, headers={"Vary": "Accept, Accept-Language"})
+
+    app.router.routes.insert(0, app.router.routes.pop())  # before /doc/{kind}/{slug}
+    with TestClient(app) as client:
+        assert client.get("/doc/test/greeting", headers={"Accept-Language": "fr"}).text == "bonjour"
+        assert client.get("/doc/test/greeting", headers={"Accept-Language": "en"}).text == "hello"
+        assert client.get("/doc/test/greeting", headers={"Accept-Language": "fr"}).text == "bonjour"
+        assert app.state.answers.hits >= 1
