@@ -55,10 +55,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
     if not endpoint and served.store_cache is not None:  # build (or find) the graph once, here: workers open it
         build_or_fail(served, lambda s: ensure_built(s, extra=extra_files(s)))
     os.environ.update(env)
+    from aichr_kg_api.accesslog import log_config
     from aichr_kg_api.main import server_limits
 
     uvicorn.run("aichr_kg_api.main:app_from_env", factory=True, host=host, port=port, workers=workers,
-                **server_limits(served))
+                log_config=log_config(), **server_limits(served))
 
 
 

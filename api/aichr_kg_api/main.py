@@ -7,10 +7,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from aichr_kg import __version__
+from aichr_kg.answers import AnswerCache
 from aichr_kg.execution import QueryError, open_runner
 from aichr_kg.settings import Settings
+from aichr_kg.store import EmbeddedStore
 from aichr_kg_api import openapi, respond, security
-from aichr_kg_api.conventions import HttpConventions, Validators
+from aichr_kg_api.conventions import Validators
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
 from aichr_kg_api.routers import apidocs, discovery, health, page, queries, resources, search, sparql
@@ -27,7 +29,8 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             logging.getLogger("aichr_kg_api").warning(
                 "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
-        app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
+        app.state.answers = answer_cache(graph)  # exact answers of this build (none in front of a remote server)
+        app.state.runner = open_runner(graph.settings, graph.store, app.state.answers)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
         app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
         try:
@@ -35,12 +38,13 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         finally:
             app.state.runner.close()
             app.state.linked.close()
+            if state is None:  # made here: its connections are this app's
+                graph.close()
 
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
-    app.add_middleware(SparqlFastPath)  # added first: the innermost, so CORS and security headers still wrap it
-    app.add_middleware(HttpConventions, settings=settings)  # HEAD, compression, ETag / 304 (also on the fast path)
-    security.install(app, settings)
+    app.add_middleware(SparqlFastPath)  # added first: the innermost, so the HTTP layer still wraps it
+    security.install(app, settings)  # the HTTP layer: headers, CORS, HEAD, compression, ETag / 304, kept answers
     app.include_router(queries.router)
     app.include_router(sparql.router)
     for router in (resources.router, search.router, discovery.router, apidocs.router, page.router, health.router):
@@ -51,6 +55,11 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     return app
+
+
+def answer_cache(graph: GraphState) -> AnswerCache | None:
+    size = graph.settings.answer_cache_size
+    return AnswerCache(size * 2**20) if size and isinstance(graph.store, EmbeddedStore) else None
 
 
 def app_from_env() -> FastAPI:

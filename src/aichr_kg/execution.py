@@ -38,7 +38,10 @@ more on another). A worker's death is reported as what it was: the signal by nam
 when the engine said an allocation failed. A worker that cannot open the store (deleted or damaged under the
 service) has the pool repair it (``heal``: built again, once however many workers fail) and start again.
 
-Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
+An embedded pool may keep answers (``answers``: an ``AnswerCache``, the graph being read-only): the same job
+again is answered from memory, admitted as any other (so a saturated endpoint still says 503), with no worker.
+
+Design note: every query that is not kept, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
 tell a cheap query from a runaway one by its text), so it is not done.
 """
@@ -70,6 +73,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from aichr_kg import querycheck
+from aichr_kg.answers import AnswerCache
 from aichr_kg.querycheck import Checked
 from aichr_kg.store import AnswerOverLimit, Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
 
@@ -226,6 +230,11 @@ class Runner(Protocol):
         """``run`` for an event loop: waits without holding a thread."""
         ...
 
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        """The answer to ``job`` if one is kept (admitted as ``run`` would be: it may raise ``Saturated``), else None;
+        a caller answers from it without starting anything."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -311,6 +320,9 @@ class DirectRunner:
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         checked = await self.checker.run_async(job, client)
         return await asyncio.to_thread(self._send, self._checked(job, checked))
+
+    def kept(self, job: QueryJob, client: str | None = None) -> None:
+        return None  # the remote server's graph may change: nothing is kept
 
     @staticmethod
     def _checked(job: QueryJob, checked: Checked) -> QueryJob:
@@ -500,7 +512,8 @@ class WorkerPool:
                  owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
                  allow_network: bool = False, queue_timeout: float | None = None, lane_workers: int = 1,
                  lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1,
-                 heal: "Callable[[], Path] | None" = None):
+                 heal: "Callable[[], Path] | None" = None, answers: AnswerCache | None = None):
+        self.answers = answers  # answers kept by job (the graph is read-only): a repeated job takes no worker
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
         self.answer_limit_mb = answer_limit_mb
@@ -804,6 +817,9 @@ class WorkerPool:
     def run(self, job: QueryJob, client: str | None = None) -> Serialized:
         deadline, retried = None, False
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -835,6 +851,9 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline, retried = None, False
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -870,7 +889,21 @@ class WorkerPool:
     def _answered(self, worker: _Worker, job: QueryJob, started: float, status: str, payload):
         if time.monotonic() - started > self.lane_limit:
             self._remember_slow(job.query)
-        return self._settle(worker, status, payload)
+        answer = self._settle(worker, status, payload)
+        if self.answers is not None and status == "ok":
+            self.answers.put(("query", job), answer, len(answer.body))
+        return answer
+
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        if self.answers is None:
+            return None
+        with self.admission(client):
+            return self._kept(job)
+
+    def _kept(self, job: QueryJob) -> Serialized | None:
+        """The answer to the same job, if one is kept: it still counts against the limits on queries at once
+        (admitted before this is asked), so that a busy endpoint answers the same whether or not it is kept."""
+        return None if self.answers is None else self.answers.get(("query", job))
 
     def _overran(self, worker: _Worker, job: QueryJob, lane_only: bool) -> None:
         """A job that overran: its worker is replaced; past its deadline it raises, past the lane's it queues again."""
@@ -1011,8 +1044,9 @@ class _Waiter:
             raise
 
 
-def open_runner(settings, store) -> Runner:
-    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
+def open_runner(settings, store, answers: AnswerCache | None = None) -> Runner:
+    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself;
+    ``answers``: where the embedded pool keeps answers (none are kept in front of a remote store)."""
     limits = {"size": settings.query_workers, "timeout": settings.query_timeout,
               "memory_limit_mb": settings.query_memory_limit, "max_concurrent": settings.max_concurrent_queries,
               "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network,
@@ -1022,12 +1056,13 @@ def open_runner(settings, store) -> Runner:
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
         return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
-        return WorkerPool(store.path, copy=store.copied, heal=lambda: _rebuilt_store(settings, store), **limits)
+        return WorkerPool(store.path, copy=store.copied, heal=lambda: _rebuilt_store(settings, store), answers=answers,
+                          **limits)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
     _dump(store, dump)
     try:
-        return WorkerPool(dump, owns_dump_dir=True, heal=lambda: _dump(store, dump), **limits)
+        return WorkerPool(dump, owns_dump_dir=True, heal=lambda: _dump(store, dump), answers=answers, **limits)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

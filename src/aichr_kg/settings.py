@@ -129,6 +129,10 @@ class Settings(BaseSettings):
                            "(/kg): every link, redirect, asset and API-doc URL carries it; empty: served at /.")
     cache_max_age: int = Field(3600, ge=0, description="Seconds HTTP caches may keep an answer (Cache-Control max-age); "
                                "answers carry an ETag of the build, so a client can ask again cheaply (304).")
+    answer_cache_size: int = Field(
+        64, ge=0, description="MB of answers each service process keeps (entity documents, canned questions, /sparql "
+                              "GETs), exact because the built graph is read-only; 0: none. Not used in front of a "
+                              "remote server, whose graph may change under the service.")
     compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
                                     "(brotli or gzip) to clients that accept it.")
     content_security_policy: str = Field(

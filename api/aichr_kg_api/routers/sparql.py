@@ -95,8 +95,9 @@ async def _answer(request: Request, body: bytes) -> Response:
     if isinstance(planned, Response):
         return planned
     job, (results, results_problem), (graph, graph_problem) = planned
-    try:
-        answer = await _unless_disconnected(request, runner.run_async(job, request.client and request.client.host))
+    client = request.client and request.client.host
+    try:  # a kept answer needs no worker, hence no watch for the client hanging up either
+        answer = runner.kept(job, client) or await _unless_disconnected(request, runner.run_async(job, client))
     except _Disconnected:
         return Response(status_code=499)  # nobody reads it; the query was stopped and its worker replaced
     except NoFormat as exc:  # known once the worker has read the query's form
