@@ -100,7 +100,7 @@ def test_the_path_check_refuses_exactly_what_the_iri_parser_refuses():
     before the routes agrees with pyoxigraph's IRI parser, which the routes use (so no route meets a 500)."""
     import pyoxigraph as ox
 
-    from aichr_kg_api.security import _NOT_IN_IRIS
+    from aichr_kg_api.conventions import NOT_IN_IRIS
 
     points = [*range(0x10000), *((p << 16) + o for p in range(1, 17) for o in (0, 1, 0xFFFD, 0xFFFE, 0xFFFF)),
               *range(0xE0000, 0xE1010)]
@@ -114,6 +114,6 @@ def test_the_path_check_refuses_exactly_what_the_iri_parser_refuses():
             parser_takes = True
         except ValueError:
             parser_takes = False
-        if parser_takes != (_NOT_IN_IRIS.search("/id/x" + char) is None):
+        if parser_takes != (NOT_IN_IRIS.search("/id/x" + char) is None):
             disagree.append(f"U+{point:04X}")
     assert not disagree, disagree[:20]
