@@ -46,6 +46,7 @@ class Cell:
     href: str | None = None
     iri: str | None = None
     value: str | None = None  # the literal as written, when the text says it differently (dates)
+    parts: list["Cell"] | None = None  # a list of entities in one cell (the question's ``lists``), each a link
 
 
 @dataclass
@@ -78,21 +79,26 @@ class Answer:
         return out
 
 
-def _cell_json(cell: Cell) -> dict[str, str]:
-    out = {"text": cell.text}
+def _cell_json(cell: Cell) -> dict:
+    out: dict = {"text": cell.text}
     for key in ("href", "iri", "value"):
         if getattr(cell, key):
             out[key] = getattr(cell, key)
+    if cell.parts:
+        out["parts"] = [_cell_json(part) for part in cell.parts]
     return out
 
 
 def compact(iri: str, base: str) -> str:
-    """``{base}id/theme/x`` -> ``theme:x`` (what a permalink carries); other IRIs unchanged."""
+    """``{base}id/theme/x`` -> ``theme:x``, an ontology class -> ``ak:Consultation`` (what a permalink carries);
+    other IRIs unchanged."""
     ids = base + "id/"
     if iri.startswith(ids):
         kind, sep, slug = iri[len(ids):].partition("/")
         if sep and slug and kind not in PREFIXES:
             return f"{kind}:{slug}"
+    elif iri.startswith(PREFIXES["ak"]) and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", iri[len(PREFIXES["ak"]):]):
+        return "ak:" + iri[len(PREFIXES["ak"]):]
     return iri
 
 
@@ -116,7 +122,8 @@ def heading(name: str) -> str:
 RANGES = {"start": "end", "from": "to", "startDate": "endDate"}
 
 
-def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda iri: None) -> Answer:
+def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda iri: None,
+          lists: tuple[str, ...] = ()) -> Answer:
     names = table.variables
     ranges = {a: b for a, b in RANGES.items() if a in names and b in names and a not in hide}
     columns = []
@@ -139,6 +146,11 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
                 cells.append(Cell(text, href(term.value, base), term.value))
             elif isinstance(term, ox.BlankNode):
                 cells.append(Cell(row[col.label].value if col.label and col.label in row else ""))
+            elif col.name in lists:  # "iri; iri": one link per entity, the labels joined for a file
+                parts = [Cell(label_of(iri) or _fallback_label(iri), href(iri, base), iri)
+                         for iri in term.value.split("; ") if iri]
+                cells.append(Cell("; ".join(p.text for p in parts), iri="; ".join(p.iri for p in parts) or None,
+                                  parts=parts))
             elif col.name in ranges:
                 end = row.get(ranges[col.name])
                 cells.append(Cell(date_range(term, end), value=term.value))
@@ -147,7 +159,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
                 cells.append(Cell(text, value=term.value if text != term.value else None))
         rows.append(cells)
     for col in columns:
-        col.kind = _kind([row.get(col.name) for row in table.rows[:50]])
+        col.kind = "entity" if col.name in lists else _kind([row.get(col.name) for row in table.rows[:50]])
     return Answer(columns, rows, len(table.rows), sorted(hide & set(names)))
 
 
@@ -233,7 +245,7 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
         choices = [(_short(v, param.type, settings), label) for v, label in catalogue.allowed_values(param, store)]
         value = _short(value, param.type, settings) if value else ""
         names = dict(choices)
-        counts = _counts(query, param.name, choices, catalogue, store, linked)
+        counts = _counts(query, param.name, choices, catalogue, store, linked, given)
         if counts:
             choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
             years = [_YEAR.search(names[v]) for v, _ in choices]
@@ -247,15 +259,40 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
 
 
 def _counts(query: CannedQuery, name: str, choices, catalogue: Catalogue, store,
-            linked: LinkedData | None) -> dict[str, int] | None:
-    """How many answers each choice of a one-setting question has (once per service), or None when not counted."""
-    if linked is None or not choices or len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+            linked: LinkedData | None, given: dict[str, str]) -> dict[str, int] | None:
+    """How many answers each choice has, or None when not counted: for a setting the question lists as a facet,
+    given the other settings (one run of the question without this one); for a one-setting question, by asking
+    it once per choice (once per service)."""
+    if linked is None or not choices:
         return None
     try:
+        if name in query.facets:
+            return _facet_counts(query, name, given, catalogue, store, linked.settings)
+        if len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+            return None
         return linked.cached(f"choices:{query.name}:{name}",
                              lambda: _answers_per_choice(query, name, choices, catalogue, store))
     except (TimeoutError, QueryTimeout, Saturated, UpstreamUnavailable):
         return None  # a busy or slow store: offer every value uncounted; the answer says what went wrong
+
+
+def _facet_counts(query: CannedQuery, name: str, given: dict[str, str], catalogue: Catalogue, store,
+                  settings: Settings) -> dict[str, int] | None:
+    """Answers per value of one setting when the others stay as chosen: the question asked without it, each row
+    counted under every value its facet column lists."""
+    others = {k: v for k, v in given.items() if k != name and v and k in {p.name for p in query.params}}
+    try:
+        table = catalogue.run(query.name, others, store)
+    except ParameterError:
+        return None  # another setting is wrong: the answer says which
+    column, kind = query.facets[name], query.param(name).type
+    counts: dict[str, int] = {}
+    for row in table.rows:
+        if column in row:
+            for value in {v for v in row[column].value.split("; ") if v}:
+                key = _short(value, kind, settings)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _answers_per_choice(query: CannedQuery, name: str, choices, catalogue: Catalogue, store) -> dict[str, int]:
@@ -468,7 +505,7 @@ def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, ca
                  limit: int) -> Answer:
     """A canned question's table as people read it, each row with the sources of what it is about."""
     hide = {p.name for p in query.params} | set(query.hide)
-    answer = shape(table, linked.settings.base, hide, limit, linked.index.label)
+    answer = shape(table, linked.settings.base, hide, limit, linked.index.label, query.lists)
     if query.sources:
         known = provenance(linked, store, catalogue)
         answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]
