@@ -29,6 +29,7 @@ from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
+from aichr_kg_api.matrix import matrix
 from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
@@ -327,7 +328,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
          q: str | None = Query(None, description="Name of a canned question")):
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
-                               "answer": None, "error": None, "links": {}, "answer_data": None,
+                               "answer": None, "error": None, "links": {}, "answer_data": None, "matrix": None,
                                "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
                                "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
@@ -369,6 +370,8 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
                 data["stateNames"] = {v: name for f in context["fields"] for v, name in f.names.items()
                                       if v.startswith("state:")}  # states without answers are named too
+            if query.view == "matrix":
+                context["matrix"] = counts_matrix(query, table, catalogue, settings)
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
                            note=completeness(query, context["fields"], table, store, catalogue, settings))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
@@ -464,6 +467,21 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
                      "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
+
+
+def counts_matrix(query: CannedQuery, table: Table, catalogue: Catalogue, settings: Settings):
+    """The matrix a ``view: matrix`` question asks for, each number linking to the question that lists it."""
+    options = query.view_options
+    listing = catalogue.get(options["cell"]) if options.get("cell") else None
+
+    def link(name: str, row: str, column: str) -> str:
+        return "/?" + urlencode([("q", name), (options["rows"], compact(row, settings.base)),
+                                 (options["columns"], compact(column, settings.base))], safe=":")
+
+    def label(name: str) -> str:
+        return listing.param(name).label if listing else heading(name)
+
+    return matrix(options, table, settings.base, link, label)
 
 
 def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
