@@ -128,7 +128,7 @@ def test_activity_by_state_and_theme_is_a_matrix_of_distinct_events(page, store,
     # by hand, from the data files: Indonesia on trafficking is the 2022 online consultation (AICHR Indonesia
     # co-organised it) and the 7th Dialogue (held at the ASEAN Secretariat in Jakarta), each once for all its sessions
     assert shown[("Indonesia", "Trafficking in persons")] == 2
-    shoot(page, "activity-matrix")
+    shoot(page, "activity-matrix", locator=page.locator("section.matrix"))
     cell = matrix.locator("td.matrix__count[data-row='Trafficking in persons'][data-column='Indonesia'] a")
     cell.click()
     expect(page.locator("#answer-title")).to_have_text("Events of a member state on a theme")
