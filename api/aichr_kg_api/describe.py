@@ -70,6 +70,7 @@ class EntityDocument:
     page_size: int
     incoming_by_property: dict[str, int] = field(default_factory=dict)  # property IRI -> subjects, all pages
     dataset: str | None = None  # the dataset's IRI (void:inDataset of the document)
+    incoming_links: list[tuple] = field(default_factory=list)  # (subject, property) of every link, all pages
 
     @property
     def last_page(self) -> int:
@@ -127,9 +128,11 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
     statements: dict[tuple, set[str]] = {}
     for row in store.select(catalogue.system("describe"), bound).rows:
         statements.setdefault((row["p"], row["o"]), set()).add(row["g"].value)
-    per_property = {r["property"].value: int(r["count"].value)
-                    for r in store.select(catalogue.system("incoming-count"), bound).rows}
-    total = sum(per_property.values())
+    links = [(r["subject"], r["property"]) for r in store.select(catalogue.system("incoming-links"), bound).rows]
+    per_property: dict[str, int] = {}
+    for _, prop in links:
+        per_property[prop.value] = per_property.get(prop.value, 0) + 1
+    total = len(links)
     if not statements and not total:
         return None
     if page > pages(total, page_size):
@@ -144,7 +147,7 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
             labels.setdefault(link.subject.value, [link.label])
     sources = [(r["source"], r.get("title")) for r in store.select(catalogue.system("sources"), bound).rows]
     return EntityDocument(entity, document, statements, labels, sources, incoming, total, page, page_size, per_property,
-                          dataset)
+                          dataset, links)
 
 
 @dataclass
