@@ -13,6 +13,7 @@ aggregate row: the events a count was made of, from GROUP_CONCAT).
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -148,3 +149,21 @@ def row_entities(row: dict, columns: tuple[str, ...]) -> list[str]:
         elif isinstance(term, ox.Literal):
             out.extend(iri for iri in re.split(r"[;\s]+", term.value) if iri)
     return out
+
+
+def coverage(linked, store, catalogue: Catalogue) -> dict[str, Any]:
+    """What the graph is built from, said plainly: the documents, their dates, how much each contributes (the home,
+    questions and dataset pages say it from this one reading, once per service)."""
+    def read() -> dict[str, Any]:
+        documents = []
+        for row in store.select(catalogue.system("source-documents")).rows:
+            issued = row["issued"].value if "issued" in row else ""
+            documents.append({"href": href(row["doc"].value, linked.settings.base),
+                              "title": row["title"].value if "title" in row else row["doc"].value,
+                              "type": row["type"].value if "type" in row else "",
+                              "date": date_text(issued) if issued else "undated",
+                              "issued": issued, "url": row["url"].value if "url" in row else None,
+                              "entities": int(row["entities"].value)})
+        latest = max((d["issued"] for d in documents if d["issued"]), default="")
+        return {"documents": documents, "latest": date_text(latest) if latest else None}
+    return linked.cached("coverage", read)

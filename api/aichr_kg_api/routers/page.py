@@ -30,7 +30,7 @@ from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
 from aichr_kg_api.matrix import matrix
-from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
+from aichr_kg_api.provenance import Provenance, RowBasis, coverage, date_text, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
@@ -495,23 +495,6 @@ def completeness(query: CannedQuery, form: list[Field], table: Table, store, cat
                              {"class": ox.NamedNode(expand(query.note["of"], settings.base, PREFIXES))}).rows)
     values = {f.name: f.shown for f in form}
     return query.note["says"].format(count=found, total=total, **values)
-
-
-def coverage(linked: LinkedData, store, catalogue: Catalogue) -> dict[str, Any]:
-    """What the graph is built from, said plainly: the documents, their dates, how much each contributes."""
-    def read() -> dict[str, Any]:
-        documents = []
-        for row in store.select(catalogue.system("source-documents")).rows:
-            issued = row["issued"].value if "issued" in row else ""
-            documents.append({"href": href(row["doc"].value, linked.settings.base),
-                              "title": row["title"].value if "title" in row else row["doc"].value,
-                              "type": row["type"].value if "type" in row else "",
-                              "date": date_text(issued) if issued else "undated",
-                              "issued": issued, "url": row["url"].value if "url" in row else None,
-                              "entities": int(row["entities"].value)})
-        latest = max((d["issued"] for d in documents if d["issued"]), default="")
-        return {"documents": documents, "latest": date_text(latest) if latest else None}
-    return linked.cached("coverage", read)
 
 
 def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
