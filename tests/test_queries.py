@@ -155,6 +155,11 @@ def test_10_architecture(catalogue, store):
     assert ("UN-ACT", "is a programme of", "United Nations Development Programme") in found
     assert ("Timor-Leste", "is a member of", "Association of Southeast Asian Nations") in found
     assert ("AICHR Indonesia", "represents", "Indonesia") in found
+    assert ("Chair of AICHR", "is a post in", "ASEAN Intergovernmental Commission on Human Rights") in found
+    table = run(catalogue, store, "architecture")
+    assert not [r for r in table.rows if "/person/" in r["body"].value]  # people are listed under posts, not bodies
+    chair = {(r["holderLabel"].value, r["years"].value) for r in table.rows if r["bodyLabel"].value == "Chair of AICHR"}
+    assert chair == {("Edmund Bon Tai Soon", "2025"), ("Yong Chanthalangsy", "2024")}
 
 
 def test_11_plan_of_action_provisions(catalogue, store):

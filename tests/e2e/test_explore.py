@@ -163,3 +163,26 @@ def test_an_explorer_answer_prints_on_one_or_two_a4_pages_with_its_settings_and_
     assert sorted(round(float(v)) for v in box.groups()) == [595, 842]  # A4, either way round
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 2, pages
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_organisation_chart_lists_posts_and_people_under_their_body(open_page, store, shoot, console, width):
+    page = open_page(viewport={"width": width, "height": 900})
+    page.goto("/?q=architecture")
+    chart = page.locator(".orgchart")
+    expect(chart).to_be_visible()
+    # no post is drawn as a body of the chart
+    assert chart.locator("li.orgchart__node > a[href^='/doc/post/'], li.orgchart__node > a[href^='/doc/person/']").count() == 0
+    aichr = chart.locator("li.orgchart__node", has=page.locator("> a", has_text="ASEAN Intergovernmental Commission on Human Rights"))
+    posts = aichr.locator("> ul.orgchart__posts > li")
+    texts = [t.replace("\n", " ") for t in posts.all_inner_texts()]
+    assert "Chair of AICHR: Edmund Bon Tai Soon (2025), Yong Chanthalangsy (2024)" in texts
+    assert "Representative of Indonesia to AICHR: Anita Ashvini Wahid (2025), Wahyuningrum (2022, 2024)" in texts
+    expect(aichr.locator("> p.orgchart__group", has_text="Posts and people")).to_contain_text(f"({posts.count()})")
+    # every post of AICHR the graph holds, each once, and its people link to their pages
+    expected = store.select("""SELECT DISTINCT ?post WHERE { ?post <http://www.w3.org/ns/org#postIn>
+        <https://w3id.org/aichr-kg/id/body/aichr> ; a <http://www.w3.org/ns/org#Post> }""").rows
+    assert posts.count() == len(expected) == 5
+    assert posts.locator("a[href='/doc/person/wahyuningrum']").count() == 1
+    shoot(page, f"orgchart-posts-{width}", locator=aichr)
+    assert not console.errors
