@@ -87,6 +87,16 @@ def date_text(value: str) -> str:
     return value
 
 
+def range_text(first: str, last: str) -> str:
+    """Two dates in words as one span: '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' within a year."""
+    a, b = first.split(" "), last.split(" ")
+    if len(a) == len(b) == 3 and a[1:] == b[1:]:
+        return f"{a[0]}–{last}"
+    if len(a) == len(b) == 3 and a[2] == b[2]:
+        return f"{a[0]} {a[1]} – {last}"
+    return f"{first} – {last}"
+
+
 def shorten(title: str, words: int = 9) -> str:
     """A long official title cut after a few words, so a table cell stays readable (the full title is its tooltip)."""
     split = title.split()

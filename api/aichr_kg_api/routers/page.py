@@ -30,7 +30,7 @@ from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
 from aichr_kg_api.matrix import matrix
-from aichr_kg_api.provenance import Provenance, RowBasis, coverage, date_text, row_entities
+from aichr_kg_api.provenance import Provenance, RowBasis, coverage, date_text, range_text, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
@@ -183,16 +183,9 @@ def literal_text(term) -> str:
 
 def date_range(start, end) -> str:
     """'27 Sep 2022' alone, '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' across months."""
-    first = literal_text(start)
     if end is None or end.value == start.value:
-        return first
-    last = literal_text(end)
-    a, b = first.split(" "), last.split(" ")
-    if len(a) == len(b) == 3 and a[1:] == b[1:]:
-        return f"{a[0]}–{last}"
-    if len(a) == len(b) == 3 and a[2] == b[2]:
-        return f"{a[0]} {a[1]} – {last}"
-    return f"{first} – {last}"
+        return literal_text(start)
+    return range_text(literal_text(start), literal_text(end))
 
 
 def _kind(terms: list) -> str:
