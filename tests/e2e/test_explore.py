@@ -125,6 +125,8 @@ def test_activity_by_state_and_theme_is_a_matrix_of_distinct_events(page, store,
     shown = {(c["column"], c["row"]): int(c["n"]) for c in matrix.locator("td.matrix__count").evaluate_all(
         "(tds) => tds.map((td) => ({row: td.dataset.row, column: td.dataset.column, n: td.querySelector('a').firstChild.textContent}))")}
     assert shown == {key: len(events) for key, events in expected.items()}
+    states = len({state for state, _ in expected})
+    expect(page.locator("#coverage-note")).to_contain_text(f"{states} of the 11 member states")
     # by hand, from the data files: Indonesia on trafficking is the 2022 online consultation (AICHR Indonesia
     # co-organised it) and the 7th Dialogue (held at the ASEAN Secretariat in Jakarta), each once for all its sessions
     assert shown[("Indonesia", "Trafficking in persons")] == 2
