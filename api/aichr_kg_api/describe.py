@@ -71,6 +71,7 @@ class EntityDocument:
     page_size: int
     incoming_by_property: dict[str, int] = field(default_factory=dict)  # property IRI -> subjects, all pages
     dataset: str | None = None  # the dataset's IRI (void:inDataset of the document)
+    incoming_links: list[tuple] = field(default_factory=list)  # (subject, property) of every link, all pages
 
     @property
     def last_page(self) -> int:
@@ -161,7 +162,7 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
     titled = sorted(((source, _least(titles)) for source, titles in sources.items()),
                     key=lambda st: (st[1] is not None, st[1].value.lower() if st[1] is not None else "", st[0].value))
     return EntityDocument(entity, document, statements, labels, titled, links, total, page, page_size, per_property,
-                          dataset)
+                          dataset, list(incoming))
 
 
 def _least(literals: list[ox.Literal]) -> ox.Literal | None:

@@ -150,6 +150,17 @@ class LabelIndex:
                 out.setdefault(name, label)
         return out
 
+    def other_names(self, iri: str) -> list[str]:
+        """The entity's names besides its main label (acronyms, other names, labels in other words), shortest first."""
+        by_iri = self.__dict__.get("_by_iri")
+        if by_iri is None:  # made on first use (an index saved by an older build lacks it)
+            by_iri = {}
+            for found, name in zip(self._iris, self._names):
+                by_iri.setdefault(found, []).append(name)
+            self.__dict__["_by_iri"] = by_iri
+        entity = self.entities.get(iri)
+        return [name for name in by_iri.get(iri, ()) if entity is None or name != entity.label]
+
     def label(self, iri: str) -> str | None:
         entity = self.entities.get(iri)
         return entity.label if entity else None

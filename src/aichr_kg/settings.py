@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         False, description="Start even where the kernel will not put query workers in an empty network namespace; "
                            "the query check alone then keeps queries from reaching other hosts.")
     max_html_rows: int = Field(1000, gt=0)
-    page_size: int = Field(100, gt=0, le=10_000, description="Incoming links per page of an entity's document.")
+    page_size: int = Field(500, gt=0, le=10_000, description="Incoming links per page of an entity's document (every entity of the curated graph fits on one, so its page prints whole).")
     graph_page_size: int = Field(500, gt=0, le=100_000, description="Triples per HTML page of a named graph.")
     search_limit: int = Field(20, gt=0, description="Search results returned when the request names no limit.")
     max_search_limit: int = Field(100, gt=0, description="Most search results one request may ask for.")

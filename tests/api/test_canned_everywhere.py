@@ -15,8 +15,9 @@ KNOWN = {  # (configuration, question): why that server answers otherwise (stric
 }
 
 
-def _rows(url: str, name: str):
-    response = httpx.get(f"{url}/queries/{name}", headers={"accept": "application/sparql-results+json"}, timeout=60)
+def _rows(url: str, name: str, params: dict | None = None):
+    response = httpx.get(f"{url}/queries/{name}", params=params or {}, headers={"accept": "application/sparql-results+json"},
+                         timeout=60)
     assert response.status_code == 200, f"{name}: {response.status_code} {response.text[:300]}"
     return response.json()["results"]["bindings"]
 
@@ -35,3 +36,16 @@ def test_canned_question_agrees_with_the_embedded_store(request, service, embedd
 
 def _iris(rows) -> set[tuple[str, str]]:
     return {(k, v["value"]) for row in rows for k, v in row.items() if v["type"] == "uri"}
+
+
+# optional settings left empty or given, in any mix: each server narrows the same way
+SETTINGS = [("recommendations", {"theme": "theme:trafficking-in-persons"}, 9),
+            ("recommendations", {"year": "2024", "eventKind": "ak:Consultation"}, 4),
+            ("recommendations", {"state": "state:phl", "body": "body:united-nations"}, 2)]
+
+
+@pytest.mark.parametrize("name, params, count", SETTINGS)
+def test_optional_settings_narrow_the_same_on_every_server(service, name, params, count):
+    rows = _rows(service.url, name, params)
+    assert len(rows) == count
+    assert len({row["outcome"]["value"] for row in rows}) == count

@@ -8,6 +8,7 @@ from aichr_kg_api import crawl
 from aichr_kg_api.deps import StateDep
 from aichr_kg_api.linked import DUMP_MEDIA_TYPES, DUMP_NAME, LinkedData, LinkedDep
 from aichr_kg_api.negotiation import HTML, Format, NotAcceptable
+from aichr_kg_api.provenance import coverage
 from aichr_kg_api.respond import (
     DOCUMENT_FORMATS,
     document_headers,
@@ -49,6 +50,7 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
                   for suffix, (media_type, title) in DUMP_FORMATS.items()],
         "format_links": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
         "alternates": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
+        "coverage": coverage(linked, graph.store, graph.catalogue),
     }
     return html_response(linked.templates, "void.html", context, headers)
 
