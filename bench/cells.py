@@ -76,6 +76,6 @@ def load_mix(base: str, project: Path) -> list[tuple[str, str]]:
     """Issue 10's load cell: /sparql, canned questions, entity pages and search, taken in turn."""
     cells = for_server("aichr-kg", base, "/sparql", project)
     mix = [(cells[name].url, cells[name].accept) for name in ("label", "three-join", "canned", "entity-html", "entity-turtle")]
-    mix.append((base + "/queries/events-per-year-theme", SPARQL_JSON))
+    mix.append((base + "/queries/plan-of-action-provisions", SPARQL_JSON))
     mix += [(base + "/search?" + urllib.parse.urlencode({"q": q}), "application/json") for q in SEARCHES]
     return mix

@@ -47,11 +47,15 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def timed(fn, reps: int, seconds: float) -> dict:
-    """Run ``fn`` up to ``reps`` times or for ``seconds``, whichever ends first (at least 3 runs)."""
+    """Run ``fn`` up to ``reps`` times or for ``seconds``, whichever ends first (at least 3 runs, but a query
+    whose warm-up alone took longer than ``seconds`` is timed once: a slow canned query at 10^6 must not
+    hold the whole phase for minutes)."""
+    started = time.perf_counter()
     fn()  # warm-up, not counted
+    least = 3 if time.perf_counter() - started < seconds else 1
     samples = []
     deadline = time.perf_counter() + seconds
-    while len(samples) < reps and (len(samples) < 3 or time.perf_counter() < deadline):
+    while len(samples) < reps and (len(samples) < least or time.perf_counter() < deadline):
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)

@@ -204,7 +204,7 @@ def measure(name: str, project: Path, dump: Path, work: Path, args, storage: str
         return None
     with engines.PeakSampler(server):
         server.info["cells"] = run_cells(server, cellspec.for_server(name, server.base, server.endpoint, project), args, digests)
-        if name == "aichr-kg" and args.load_seconds > 0:
+        if name == "aichr-kg" and args.load_seconds > 0 and args.current_scale not in args.engine_only:
             http["_load"] = load_cell(server, project, args)
     http[name] = server.info
     return server
@@ -225,13 +225,13 @@ def http_scale(project: Path, dump: Path, work: Path, args, storage: str) -> dic
     digests: dict = {}
     triples = max(SCALES.get(args.current_scale, 0), 10_000)
     timeout = 60 + 600 * triples / 1_000_000
-    order = [s for s in ("oxigraph", "aichr-kg", "virtuoso", "rdflib-endpoint") if s in args.servers]
+    order = [s for s in ("oxigraph", "aichr-kg", "virtuoso", "rdflib-endpoint") if s in args.scale_servers]
     for name in order:
         server = measure(name, project, dump, work, args, storage, timeout, http, digests)
         if server is None:
             continue
         try:
-            if name == "oxigraph" and "remote" in args.servers:  # remote mode: ours in front of this very server
+            if name == "oxigraph" and "remote" in args.scale_servers:  # remote mode: ours in front of this very server
                 front = measure("remote", project, dump, work, args, storage, timeout, http, digests, upstream=server)
                 if front is not None:
                     front.stop()
@@ -315,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="ours and oxigraph serve on the same storage; auto: memory up to 1e5, disk above")
     parser.add_argument("--reps", type=int, default=200, help="in-process runs per query (bounded by --rep-seconds too)")
     parser.add_argument("--rep-seconds", type=float, default=3)
+    parser.add_argument("--latency-scales", default="", help="scales at which to time in process (default: every one)")
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--engine-only-scales", default="",
+                        help="scales run with only aichr-kg and oxigraph serve (what the growth table needs), e.g. 1e4")
     parser.add_argument("--cells", default=",".join(CELLS))
     parser.add_argument("--workers", type=int, default=None, help="uvicorn workers of aichr-kg serve (default: its own)")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "asyncio"], default="auto")
@@ -344,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     args.servers = [s for s in args.servers.split(",") if s]
     args.cells = [c for c in args.cells.split(",") if c]
     skip = set(filter(None, args.skip.split(",")))
+    engine_only = args.engine_only = set(filter(None, args.engine_only_scales.split(",")))
     unknown = [s for s in args.scales.split(",") if s not in SCALES] + [s for s in args.servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown scale(s) or server(s) {unknown}; scales: {list(SCALES)}, servers: {SERVERS}")
@@ -359,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         args.current_scale = scale
         work = args.workdir / scale
         work.mkdir(parents=True, exist_ok=True)
+        args.scale_servers = [s for s in args.servers if scale not in engine_only or s in ("aichr-kg", "oxigraph")]
         log(f"scale {scale}: preparing ({uptime()})")
         started = time.perf_counter()
         project = prepare(scale, work, args.seed)
@@ -384,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             data["oxigraph_load"] = engines.timed_run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)],
                                                       timeout=args.build_timeout)
             log(f"  oxigraph load: {data['oxigraph_load']}")
-        if "latency" not in skip:
+        if "latency" not in skip and (not args.latency_scales or scale in args.latency_scales.split(",")):
             log(f"scale {scale}: in-process latency")
             data["latency"] = run_json([sys.executable, str(HERE / "phases.py"), "latency", "--root", str(project),
                                         "--reps", str(args.reps), "--seconds", str(args.rep_seconds), "--out", str(work / "latency.json")],
