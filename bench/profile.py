@@ -30,25 +30,56 @@ import run  # noqa: E402
 from loadgen import load  # noqa: E402
 
 
+# Frames a waiting thread is sampled in: the event loop in its selector, a query worker reading its next job.
+IDLE_LEAVES = {"Runner.run (runners.py)", "BaseEventLoop.run_forever (base_events.py)", "select (selectors.py)",
+               "BaseEventLoop._run_once (base_events.py)", "Condition.wait (threading.py)", "Event.wait (threading.py)"}
+
+
+def _frame(text: str) -> str:
+    """'function (path/file.py:12)' -> 'function (file.py)'."""
+    if " (" not in text:
+        return text.strip()
+    name, _, where = text.partition(" (")
+    return f"{name} ({where.split(':')[0].rsplit('/', 1)[-1].rstrip(')')})"
+
+
+def idle(frames: list[str]) -> bool:
+    if frames[-1] in IDLE_LEAVES:
+        return True
+    waiting_worker = any(f.startswith("worker_entry") for f in frames) and "_recv" in frames[-1] \
+        and not any("Pool" in f for f in frames)
+    return waiting_worker
+
+
+def ours(frame: str) -> bool:
+    where = frame.rpartition(" (")[2]
+    return any(where.startswith(p) or f"/{p}" in where for p in ("aichr_kg/", "aichr_kg_api/"))
+
+
 def shares(raw: Path, top: int = 25) -> str:
+    """Shares of the on-CPU samples (idle ones left out): inclusive for the project's own functions (where a
+    request's time goes, by the code that spends it), and own time for any function."""
     inclusive: collections.Counter = collections.Counter()
     own: collections.Counter = collections.Counter()
-    total = 0
+    total = waiting = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
         n = int(count)
-        frames = [f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")" if " (" in f else f
-                  for f in stack.split(";")]
+        raw_frames = [f for f in stack.split(";") if not f.startswith("process ") and not f.startswith(" worker_entry")]
+        frames = [_frame(f) for f in raw_frames]
+        if not frames or idle(frames):
+            waiting += n
+            continue
         total += n
-        for frame in set(frames[1:]):
+        for frame in {_frame(f) for f in raw_frames if ours(f)}:
             inclusive[frame] += n
         own[frames[-1]] += n
-    lines = [f"{total} samples"]
-    for title, counter in (("inclusive", inclusive), ("own", own)):
+    lines = [f"{total} on-CPU samples ({waiting} idle ones left out)"]
+    for title, counter in (("the project's functions, inclusive", inclusive), ("any function, own time", own)):
         lines.append(f"\n{title}:")
-        lines += [f"{100 * n / total:5.1f} %  {frame}" for frame, n in counter.most_common(top)]
+        lines += [f"{100 * n / max(total, 1):5.1f} %  {frame}" for frame, n in counter.most_common(top)]
     return "\n".join(lines)
 
 

@@ -316,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=200, help="in-process runs per query (bounded by --rep-seconds too)")
     parser.add_argument("--rep-seconds", type=float, default=3)
     parser.add_argument("--latency-scales", default="", help="scales at which to time in process (default: every one)")
+    parser.add_argument("--latency-no-canned", action="store_true",
+                        help="time only the entity description and label searches in process (a slow canned query at 1e6 "
+                             "takes minutes)")
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--engine-only-scales", default="",
                         help="scales run with only aichr-kg and oxigraph serve (what the growth table needs), e.g. 1e4")
@@ -392,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         if "latency" not in skip and (not args.latency_scales or scale in args.latency_scales.split(",")):
             log(f"scale {scale}: in-process latency")
             data["latency"] = run_json([sys.executable, str(HERE / "phases.py"), "latency", "--root", str(project),
-                                        "--reps", str(args.reps), "--seconds", str(args.rep_seconds), "--out", str(work / "latency.json")],
+                                        "--reps", str(args.reps), "--seconds", str(args.rep_seconds), "--out", str(work / "latency.json"),
+                                        *(["--no-canned"] if args.latency_no_canned else [])],
                                        timeout=args.build_timeout, env={**phases_env, **engines.service_env(work, storage)})
         if "http" not in skip:
             log(f"scale {scale}: HTTP ({storage})")
