@@ -195,13 +195,19 @@ def start(name: str, project: Path, dump: Path, work: Path, args, storage: str, 
 def measure(name: str, project: Path, dump: Path, work: Path, args, storage: str, timeout: float, http: dict, digests: dict,
             upstream=None) -> engines.Server | None:
     """Start one server, run its cells (and, for ours, the load cell), record; the caller stops it."""
-    log(f"  http: starting {name}")
-    try:
-        server = start(name, project, dump, work, args, storage, timeout, upstream)
-    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
-        http[name] = {"error": str(exc)[:400]}
-        log(f"  http: {name}: {exc}")
+    server = None
+    for attempt in (1, 2):  # once more after a failed start: on a loaded machine a worker may miss its start deadline
+        log(f"  http: starting {name}" + (" (second try)" if attempt > 1 else ""))
+        try:
+            server = start(name, project, dump, work, args, storage, timeout, upstream)
+            server.info["start_attempts"] = attempt
+            break
+        except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+            http[name] = {"error": str(exc)[:400]}
+            log(f"  http: {name}: {exc}")
+    if server is None:
         return None
+    http.pop(name, None)
     with engines.PeakSampler(server):
         server.info["cells"] = run_cells(server, cellspec.for_server(name, server.base, server.endpoint, project), args, digests)
         if name == "aichr-kg" and args.load_seconds > 0 and args.current_scale not in args.engine_only:
