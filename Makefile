@@ -8,7 +8,7 @@
 #    suite runs behind) when they are missing)
 #   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph serve (on
 #               the same storage), Virtuoso and rdflib-endpoint, and issue 10's load cell; tables on stdout, JSON in
-#               bench/results/, bench/RESULTS.md (BENCH_SCALES, BENCH_SECONDS, BENCH_LOAD_SECONDS to change)
+#               bench/results/, bench/RESULTS.md (BENCH_SCALES, BENCH_SECONDS, BENCH_LOAD_SECONDS, BENCH_ARGS)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -20,6 +20,7 @@ BENCH_SCALES  ?= 1e4,1e5,1e6
 BENCH_SECONDS ?= 15
 BENCH_LOAD_SECONDS ?= 60
 BENCH_ENGINE_ONLY ?= 1e4
+BENCH_ARGS ?=
 ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
@@ -94,7 +95,7 @@ $(WRK):
 
 bench: $(STAMP) $(VIRTUOSO) $(WRK)
 	$(PY) bench/run.py --scales $(BENCH_SCALES) --seconds $(BENCH_SECONDS) --load-seconds $(BENCH_LOAD_SECONDS) \
-		--engine-only-scales $(BENCH_ENGINE_ONLY) --out bench/results/latest.json --results-md bench/RESULTS.md --notes bench/PROFILES.md
+		--engine-only-scales $(BENCH_ENGINE_ONLY) --out bench/results/latest.json --results-md bench/RESULTS.md --notes bench/PROFILES.md $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .pytest_cache $(ASSETS)
