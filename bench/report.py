@@ -103,7 +103,7 @@ def targets(results: dict) -> list[list]:
             return
         rows.append([what, scale, figure, limit, ("yes" if ok else "NO") if not isinstance(figure, str) else "NO"])
 
-    for scale in [s for s in SCALE_ORDER if s in results["scales"]]:
+    for scale in sorted(results["scales"], key=lambda s: (SCALE_ORDER + [s]).index(s)):
         data = results["scales"][scale]
         if not data.get("http"):
             continue
