@@ -4,6 +4,7 @@ Both listen on a free loopback port and are stopped by whoever started them.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -175,12 +176,13 @@ class VirtuosoServer(_ServerProcess):
     The ini file is the project's ``deploy/virtuoso/virtuoso.ini`` with this folder and these ports filled
     in; ``deploy/virtuoso/setup.sql`` then hides Virtuoso's own graphs from the anonymous SPARQL user. The
     Graph Store Protocol (``store_url``) takes digest authentication as ``dba`` (the new database's default).
+    ``settings`` replaces the values of named ini keys (the bench sizes the buffer pool and HTTP threads).
     """
 
     stop_timeout = 30  # it writes a checkpoint on the way out
 
-    def __init__(self, location: Path):
-        self.location = location
+    def __init__(self, location: Path, settings: dict[str, str] | None = None):
+        self.location, self.settings = location, settings or {}
         self.port, self.sql_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.query_url = f"{self.url}/sparql"
@@ -189,8 +191,12 @@ class VirtuosoServer(_ServerProcess):
 
     def start(self) -> "VirtuosoServer":
         ini = self.location / "virtuoso.ini"
-        ini.write_text((VIRTUOSO_DIR / "virtuoso.ini").read_text().format(
-            dir=self.location, sql_port=self.sql_port, http_port=self.port))
+        text = (VIRTUOSO_DIR / "virtuoso.ini").read_text().format(dir=self.location, sql_port=self.sql_port, http_port=self.port)
+        for key, value in self.settings.items():
+            text, found = re.subn(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}", text, flags=re.M)
+            if not found:
+                raise ValueError(f"{key} is not a key of deploy/virtuoso/virtuoso.ini")
+        ini.write_text(text)
         self.process = subprocess.Popen(["virtuoso-t", "-c", str(ini), "+foreground"], cwd=self.location,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
