@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import httpx
@@ -112,3 +113,50 @@ def test_load_into_virtuoso_with_a_wrong_password(virtuoso):
     result = CliRunner().invoke(main, ["load", "--endpoint", wrong])
     assert result.exit_code == 1 and "401" in result.output and "wrong" not in result.output
     assert "Traceback" not in result.output
+
+
+SHARED = ("SELECT ?person WHERE { <https://w3id.org/aichr-kg/id/holding/bon-chair-of-aichr-2025> "
+          "<http://www.w3.org/ns/org#member> ?person }")  # a statement its source and graph/derived both hold
+
+
+def test_load_with_a_union_graph_makes_the_default_graph_a_set(tmp_path, settings):
+    """`load --union-graph` writes the named graphs' merge; a RemoteStore sends it as default graph, so a statement
+    two graphs hold matches once (the server's own union counts it twice); `--no-union-graph` takes it away again."""
+    from aichr_kg.remote import UNION_GRAPH
+
+    with OxigraphServer(tmp_path / "oxigraph") as server:
+        def rows() -> int:
+            remote = RemoteStore(server.query_url, timeout=10, queries_dir=settings.queries_dir)
+            assert UNION_GRAPH not in remote.graph_names()
+            return len(remote.select(SHARED).rows)
+
+        assert CliRunner().invoke(main, ["load", "--endpoint", server.store_url]).exit_code == 0
+        assert rows() == 2
+        result = CliRunner().invoke(main, ["load", "--endpoint", server.store_url, "--union-graph"])
+        assert result.exit_code == 0, result.output
+        assert f"as <{UNION_GRAPH}>" in result.output
+        assert rows() == 1
+        assert CliRunner().invoke(main, ["load", "--endpoint", server.store_url, "--no-union-graph"]).exit_code == 0
+        assert rows() == 2
+
+
+def test_a_large_graph_goes_into_virtuoso_signed(virtuoso):
+    """Virtuoso closes the connection on an unsigned request with a large body (the client saw a broken pipe, not
+    the 401 it could answer): once challenged, every request is signed up front."""
+    import pyoxigraph as ox
+
+    from aichr_kg.remote import _opener, push
+    from aichr_kg.store import EmbeddedStore
+
+    graph = "urn:x-aichr-kg-test:large"
+    big = EmbeddedStore()
+    big.add_triples((ox.Triple(ox.NamedNode(f"urn:x:s{i}"), ox.NamedNode("urn:x:p"), ox.Literal("v" * 80))
+                     for i in range(40_000)), graph)  # about 4.5 MB of N-Triples
+    try:
+        assert push(big, virtuoso.store_url) == [(graph, 40_000)]
+        remote = RemoteStore(virtuoso.query_url, timeout=30, queries_dir=Path("queries"), passthrough=False)
+        count = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows[0]["n"]
+        assert int(count.value) == 40_000
+    finally:
+        url, opener = _opener(virtuoso.store_url)
+        opener.open(urllib.request.Request(f"{url}?graph={graph}", method="DELETE"), timeout=30).read()
