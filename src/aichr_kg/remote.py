@@ -3,18 +3,18 @@
 Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). Parameters are
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
 pasting user text into the query. A query naming no graphs sees, as on the embedded store, the merge
-of the named graphs as default graph, each triple once: either the server's own default graph is that
-merge (Oxigraph: ``serve --union-default-graph``), or, for a server whose default graph is the *bag*
-of its graphs (Virtuoso: a triple two graphs hold matches twice), ``push(..., union_graph=True)``
-also writes the merge into ``UNION_GRAPH`` and, when the server holds that graph, every such query is
-sent with it as ``default-graph-uri`` and the other graphs as ``named-graph-uri`` (so GRAPH ?g ranges
-over them alone). A query naming graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as
-protocol parameters. Only graphs the server holds are ever sent: one it does not hold is an empty graph,
-which is left out (or replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever
-asked to fetch one. Texts from users arrive already checked (``aichr_kg.querycheck``, in a worker); a
-variable named by more than ``LONGEST_VARIABLE`` characters is sent under a short name and the answer's
-columns named back (Virtuoso keeps 97 characters of a name); an answer longer than ``answer_limit``
-bytes is not read further.
+of the named graphs as default graph, each distinct triple once. ``push`` writes that merge where the
+server's queries find it: as the server's default graph (Oxigraph, served without
+``--union-default-graph``), or, for a server whose default graph is always the *bag* of its graphs
+(Virtuoso: a triple two graphs hold matches twice), into the named graph ``UNION_GRAPH``; when the
+server holds that graph, every query naming no graphs is sent with it as ``default-graph-uri`` and the
+other graphs as ``named-graph-uri`` (so GRAPH ?g ranges over them alone). A query naming graphs (FROM,
+or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs the server holds
+are ever sent: one it does not hold is an empty graph, which is left out (or replaced by
+``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one. Texts from users
+arrive already checked (``aichr_kg.querycheck``, in a worker); a variable named by more than
+``LONGEST_VARIABLE`` characters is sent under a short name and the answer's columns named back
+(Virtuoso keeps 97 characters of a name); an answer longer than ``answer_limit`` bytes is not read further.
 
 Servers differ in how faithfully they write the SPARQL result formats. With ``passthrough`` (the
 default; right for Oxigraph) an answer in the format asked is passed on as it comes; without it
@@ -329,9 +329,9 @@ class _SigningDigestAuth(urllib.request.HTTPDigestAuthHandler):
     """Digest authentication that, once the server has challenged, signs every later request up front.
 
     urllib sends each request unsigned first and signs it only when refused (401). A server may refuse a
-    large body before reading it and close the connection (Virtuoso does, past about a megabyte): the client
-    then sees a broken pipe, not the 401, and never retries. ``push`` makes a small request first to be
-    challenged, so that the graphs go out signed.
+    large body before reading it and close the connection (Virtuoso does, for a body larger than the
+    connection's buffers): the client then sees a reset, not the 401, and never retries. ``push`` makes a
+    small request first to be challenged, so that the graphs go out signed.
     """
 
     challenge: dict | None = None
@@ -350,48 +350,52 @@ class _SigningDigestAuth(urllib.request.HTTPDigestAuthHandler):
     https_request = http_request
 
 
-def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0,
+def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0, default_graph: bool = True,
          union_graph: bool = False) -> list[tuple[str, int]]:
-    """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol).
+    """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol),
+    then the merge of them (each distinct triple once: the store's default graph) where the server's queries
+    find it.
 
     Each graph on the server is replaced by the build's; graphs the build does not have are left
-    alone. With ``union_graph`` the merge of the named graphs (each triple once) goes into
-    ``UNION_GRAPH`` as well, which ``RemoteStore`` then sends as the default graph (for a server whose own
-    default graph repeats a triple once per graph holding it); without it a union copy an earlier load
-    left there is deleted, so that it never outlives the graphs it copies. A ``user:password@`` in the URL
-    is sent when the server asks (Basic or Digest) and is never printed. Returns (graph, triples) for each
-    graph sent.
+    alone. The merge is the default graph queries run on, as in the embedded store. It goes to ``?default``
+    (with ``default_graph``), for a server that queries its own default graph (``oxigraph serve`` without
+    ``--union-default-graph``); with ``union_graph`` it goes into the named graph ``UNION_GRAPH`` instead, for
+    a server whose default graph is always the union of its graphs, repeating a triple once per graph
+    stating it (Virtuoso): ``RemoteStore`` then sends it as ``default-graph-uri``. Without ``union_graph``
+    a union copy an earlier load left is deleted, so that it never outlives the graphs it copies. A
+    ``user:password@`` in the URL is sent when the server asks (Basic or Digest) and is never printed.
+    Returns (graph, triples) for each named graph sent, then ("default" or ``UNION_GRAPH``, triples) for the merge.
     """
     graph_store_url, opener = _opener(graph_store_url)
+    separator = "&" if "?" in graph_store_url else "?"
 
-    def send(graph: str, method: str, triples: list[ox.Triple] | None = None) -> None:
-        separator = "&" if "?" in graph_store_url else "?"
-        url = f"{graph_store_url}{separator}graph={quote(graph, safe='')}"
+    def send(name: str, method: str, graph=None) -> int:
+        selector = "default" if name == "default" else f"graph={quote(name, safe='')}"
+        triples = None if graph is None else [ox.Triple(q.subject, q.predicate, q.object)
+                                              for q in store.oxi.quads_for_pattern(None, None, None, graph)]
         body = None if triples is None else ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        request = urllib.request.Request(url, data=body, method=method,
+        request = urllib.request.Request(f"{graph_store_url}{separator}{selector}", data=body, method=method,
                                          headers={"Content-Type": N_TRIPLES, "User-Agent": f"aichr-kg/{__version__}"})
+        label = {"default": "the default graph", EMPTY_GRAPH: "a first, small request"}.get(name, f"graph <{name}>")
         try:
             with opener.open(request, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             if method in ("GET", "DELETE") and exc.code == 404:
-                return  # no such graph: nothing to delete (or the first request, to be challenged, was answered)
-            raise PushError(f"the server refused graph <{graph}> ({exc.code}): {_short(exc.read())}") from None
+                return 0  # no such graph: nothing to delete (or the first request, to be challenged, was answered)
+            raise PushError(f"the server refused {label} ({exc.code}): {_short(exc.read())}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise PushError(f"cannot reach {graph_store_url} ({reason})") from None
+        return len(triples or ())
 
     send(EMPTY_GRAPH, "GET")  # a graph nobody holds: a small answer (and the server's challenge, if it asks for one)
-    sent, merged = [], {}
-    for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value):
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.oxi.quads_for_pattern(None, None, None, graph)]
-        send(graph.value, "PUT", triples)
-        sent.append((graph.value, len(triples)))
-        if union_graph:
-            merged.update(dict.fromkeys(triples))
+    sent = [(graph.value, send(graph.value, "PUT", graph))
+            for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value)]
     if union_graph:
-        send(UNION_GRAPH, "PUT", list(merged))
-        sent.append((UNION_GRAPH, len(merged)))
+        sent.append((UNION_GRAPH, send(UNION_GRAPH, "PUT", ox.DefaultGraph())))
     else:
         send(UNION_GRAPH, "DELETE")
+        if default_graph:
+            sent.append(("default", send("default", "PUT", ox.DefaultGraph())))
     return sent

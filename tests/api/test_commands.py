@@ -84,9 +84,10 @@ def test_load_without_a_server(settings):
 
 def test_load_into_virtuoso_then_serve_in_front_of_it(virtuoso, store, settings):
     """Virtuoso's Graph Store Protocol takes the build (digest auth, graph names kept); `serve --endpoint` answers from it."""
-    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url])
+    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url, "--union-graph"])  # as the README says
     assert result.exit_code == 0, result.output
     assert "dba:dba" not in result.output and "sparql-graph-crud-auth" in result.output
+    assert "as <urn:x-aichr-kg:union-of-named-graphs>" in result.output
     remote = RemoteStore(virtuoso.query_url, timeout=10, queries_dir=settings.queries_dir, passthrough=False)
     assert set(store.graph_names()) <= set(remote.graph_names())
     for graph in store.graph_names():
