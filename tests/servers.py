@@ -149,8 +149,8 @@ class ServeProcess(_ServerProcess):
 class OxigraphServer(_ServerProcess):
     """``oxigraph serve`` (the CLI from the ``oxigraph`` package) over a folder, stoppable and restartable."""
 
-    def __init__(self, location: Path, timeout_s: int = 30):
-        self.location, self.timeout_s = location, timeout_s
+    def __init__(self, location: Path, timeout_s: int = 30, union_default_graph: bool = False):
+        self.location, self.timeout_s, self.union_default_graph = location, timeout_s, union_default_graph
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.query_url, self.store_url = f"{self.url}/query", f"{self.url}/store"
@@ -160,7 +160,8 @@ class OxigraphServer(_ServerProcess):
         binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
         self.process = subprocess.Popen(
             [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(self.timeout_s)],  # the default graph is the merge push writes (not a bag union)
+             "--timeout-s", str(self.timeout_s)]  # the default graph is the merge push writes (not a bag union)
+            + ["--union-default-graph"] * self.union_default_graph,  # ... unless asked to query the bag, as Virtuoso does
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until_up(f"{self.url}/query?query=ASK%7B%7D", timeout=30)
         return self

@@ -3,7 +3,8 @@
 Only for texts this project writes (canned and system queries in ``queries/``): the tokens follow
 the SPARQL 1.1 grammar's terminals (IRIs, prefixed names, strings, comments) well enough to find
 the clause, but they decide nothing about what a text may do. What a user's text may do is decided
-by the full grammar, in a worker (``aichr_kg.querycheck``).
+by the full grammar, in a worker (``aichr_kg.querycheck``). Texts that passed that check are only
+rewritten here for a remote server (FROM blanked out, long variable names shortened).
 """
 
 import re
@@ -170,3 +171,31 @@ def opens_with_absolute_base(text: str) -> bool:
     toks = _significant(text)
     return (len(toks) > 1 and toks[0].kind == "word" and toks[0].text.upper() == "BASE" and toks[1].kind == "iri"
             and re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", toks[1].text) is not None)
+
+
+def short_variables(text: str, longest: int) -> tuple[str, dict[str, str]]:
+    """``text`` with every variable named by more than ``longest`` characters renamed to a short name the text
+    does not use, and the map from each short name back to its own (empty: nothing renamed, ``text`` unchanged).
+
+    For servers that cut long names (Virtuoso 7.2.5 keeps 97 characters): the answer's columns are named
+    back from the map, so a client sees its own names. Only variable tokens change (not strings, IRIs or
+    comments); ``?x`` and ``$x`` stay one variable, as in SPARQL.
+    """
+    found = [t for t in tokens(text) if t.kind == "var"]
+    used = {t.text[1:] for t in found}
+    short: dict[str, str] = {}
+    counter = 0
+    for name in dict.fromkeys(t.text[1:] for t in found if len(t.text) - 1 > longest):
+        counter += 1
+        while f"v{counter}_" in used:
+            counter += 1
+        short[name] = f"v{counter}_"
+    if not short:
+        return text, {}
+    pieces, at = [], 0
+    for tok in found:
+        if tok.text[1:] in short:
+            pieces += [text[at:tok.start], tok.text[0], short[tok.text[1:]]]
+            at = tok.start + len(tok.text)
+    pieces.append(text[at:])
+    return "".join(pieces), {s: n for n, s in short.items()}

@@ -3,14 +3,19 @@
 Queries go through one pooled httpx client (POST, URL-encoded, the SPARQL 1.1 Protocol), whose
 keep-alive connections every thread shares. Parameters are
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
-pasting user text into the query. The server's default graph must be the merge of its named
-graphs, each distinct triple once, as in the embedded store: ``push`` writes that merge as the server's default
-graph (serve Oxigraph without ``--union-default-graph``; see ``push`` on servers that always query a union); a query naming
-graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs
-the server holds are ever sent: one it does not hold is an empty graph, which is left out (or
-replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one.
-Texts from users arrive already checked (``aichr_kg.querycheck``, in a worker); an answer longer
-than ``answer_limit`` bytes is not read further.
+pasting user text into the query. A query naming no graphs sees, as on the embedded store, the merge
+of the named graphs as default graph, each distinct triple once. ``push`` writes that merge where the
+server's queries find it: as the server's default graph (Oxigraph, served without
+``--union-default-graph``), or, for a server whose default graph is always the *bag* of its graphs
+(Virtuoso: a triple two graphs hold matches twice), into the named graph ``UNION_GRAPH``; when the
+server holds that graph, every query naming no graphs is sent with it as ``default-graph-uri`` and the
+other graphs as ``named-graph-uri`` (so GRAPH ?g ranges over them alone). A query naming graphs (FROM,
+or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs the server holds
+are ever sent: one it does not hold is an empty graph, which is left out (or replaced by
+``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one. Texts from users
+arrive already checked (``aichr_kg.querycheck``, in a worker); a variable named by more than
+``LONGEST_VARIABLE`` characters is sent under a short name and the answer's columns named back
+(Virtuoso keeps 97 characters of a name); an answer longer than ``answer_limit`` bytes is not read further.
 
 Servers differ in how faithfully they write the SPARQL result formats. With ``passthrough`` (the
 default; right for Oxigraph) an answer in the format asked is passed on as it comes; without it
@@ -28,6 +33,7 @@ itself when the server is back.
 
 import csv
 import io
+import json
 import re
 import threading
 import time
@@ -49,6 +55,8 @@ JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 EMPTY_GRAPH = "urn:x-aichr-kg:empty-graph"  # stands for a dataset part made only of graphs the server does not hold
+UNION_GRAPH = "urn:x-aichr-kg:union-of-named-graphs"  # the named graphs' merge, each triple once (`load --union-graph`)
+LONGEST_VARIABLE = 64  # characters of a variable's name sent as they are; longer ones go under a short name
 
 
 class RemoteStore(ResultShapes):
@@ -58,7 +66,7 @@ class RemoteStore(ResultShapes):
                  answer_limit: int = 100 * 2**20, passthrough: bool = True, max_connections: int = 32):
         self.endpoint, self.timeout, self.answer_limit, self.passthrough = endpoint, timeout, answer_limit, passthrough
         self._system_dir = queries_dir / "system"
-        self._graphs: tuple[float, list[str]] | None = None
+        self._graphs: tuple[float, list[str], bool] | None = None
         self._graph_cache_seconds = graph_cache_seconds
         self._lock = threading.Lock()
         # One pool of keep-alive connections for every thread (a fresh connection per query cost more than the query)
@@ -137,25 +145,30 @@ class RemoteStore(ResultShapes):
         offered = [f for f in (results_format, graph_format) if f]
         if not offered:
             raise NoAcceptableFormat(kind or "any")
-        asked = offered if self.passthrough else _readable(form)
+        sparql, renamed = querytext.short_variables(sparql, LONGEST_VARIABLE)
+        passthrough = self.passthrough and not renamed  # columns named back: the answer is read and written here
+        asked = offered if passthrough else _readable(form)
         if base_iri and querytext.opens_with_absolute_base(sparql):
             base_iri = None  # the query's own BASE wins anyway
         if base_iri:  # a line of its own: the server's error positions are one line off, and put back
             sparql = f"BASE <{ox.NamedNode(base_iri).value}>\n{sparql}"
         try:
-            media_type, body = self._post(sparql, ", ".join(asked), self._held(dataset))
+            media_type, body = self._post(sparql, ", ".join(asked), self._dataset(dataset))
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(syntax_message(_located(sparql) or exc.args[0], line_offset=1 if base_iri else 0)) from None
-        if self.passthrough and media_type in offered:  # the server wrote what was asked: pass it on as it is
+        if passthrough and media_type in offered:  # the server wrote what was asked: pass it on as it is
             _whole(media_type, body)  # once all of it has been read here and found whole
             return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
-        return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
+        return write_result(self._parse(media_type, body, renamed), results_format, graph_format, self.answer_limit)
 
-    def _held(self, dataset: Dataset) -> Dataset:
-        """``dataset`` without the graphs the server does not hold (empty graphs either way, and never fetched)."""
+    def _dataset(self, dataset: Dataset) -> Dataset:
+        """The dataset sent for ``dataset``: not given, the server's union copy when it holds one (with the other
+        graphs as named graphs); given, without the graphs the server does not hold (empty graphs either way,
+        and never fetched)."""
+        names, union = self._graph_list()
         if not dataset.given:
-            return dataset
-        held = set(self.graph_names())
+            return Dataset((UNION_GRAPH,), tuple(names) or (EMPTY_GRAPH,)) if union else dataset
+        held = set(names)
 
         def keep(graphs: tuple[str, ...] | None) -> tuple[str, ...]:
             kept = tuple(g for g in graphs or () if g in held)
@@ -166,8 +179,10 @@ class RemoteStore(ResultShapes):
         # store (Virtuoso does), or take its whole store as default graph when told only the named ones
         return Dataset(default or (EMPTY_GRAPH,), named or (EMPTY_GRAPH,))
 
-    @staticmethod
-    def _parse(media_type: str, body: bytes):
+    def _parse(self, media_type: str, body: bytes, renamed: Mapping[str, str] | None = None):
+        """The answer read as pyoxigraph results (or a list of triples), its columns named back from ``renamed``."""
+        if renamed and media_type == JSON:
+            body = self._named_back(body, renamed)
         for pattern, replacement in _BNODE_LABELS.get(media_type, ()):
             body = pattern.sub(replacement, body)
         _whole(media_type, body)  # solutions are read lazily: a broken answer would fail halfway through its reader
@@ -184,11 +199,29 @@ class RemoteStore(ResultShapes):
             raise UpstreamError(f"the SPARQL server answered in an unreadable form ({media_type or 'no media type'}): "
                                 f"{_short(str(exc).encode())}") from None
 
+    def _named_back(self, body: bytes, renamed: Mapping[str, str]) -> bytes:
+        """A SPARQL JSON answer with the short names sent put back to the query's own; refused first if the
+        long names make it larger than ``answer_limit`` (a short answer can repeat a long name on every row)."""
+        try:
+            answer = json.loads(body)
+            head, rows = answer["head"], answer.get("results", {}).get("bindings", [])
+            grows = sum(len(renamed[name]) - len(name) for row in [head.get("vars", ()), *rows]
+                        for name in row if name in renamed)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return body  # not SPARQL JSON: reading it says so
+        if len(body) + grows > self.answer_limit:
+            raise AnswerTooLarge.over(self.answer_limit // 2**20)
+        head["vars"] = [renamed.get(name, name) for name in head.get("vars", ())]
+        if rows:
+            answer["results"]["bindings"] = [{renamed.get(k, k): v for k, v in row.items()} for row in rows]
+        return json.dumps(answer).encode()
+
     def raw(self, sparql: str, params: Mapping[str, Term] | None = None, *, dataset: Dataset = Dataset()):
         """Solutions, a boolean or a list of triples, as pyoxigraph objects (like ``EmbeddedStore.raw``)."""
         text = querytext.insert_values(sparql, {k: term_text(v) for k, v in (params or {}).items()})
-        media_type, body = self._post(text, ", ".join(_readable(querytext.form_of(sparql))), dataset)
-        return self._parse(media_type, body)
+        text, renamed = querytext.short_variables(text, LONGEST_VARIABLE)
+        media_type, body = self._post(text, ", ".join(_readable(querytext.form_of(sparql))), self._dataset(dataset))
+        return self._parse(media_type, body, renamed)
 
     def _system(self, name: str) -> str:
         return (self._system_dir / f"{name}.rq").read_text(encoding="utf-8")
@@ -198,14 +231,21 @@ class RemoteStore(ResultShapes):
         return int(rows[0]["count"].value) if rows else 0
 
     def graph_names(self) -> Sequence[str]:
-        """The server's named graphs (asked again after ``graph_cache_seconds``, so a new load shows up)."""
+        """The server's named graphs, but for its union copy (``UNION_GRAPH``)."""
+        return self._graph_list()[0]
+
+    def _graph_list(self) -> tuple[list[str], bool]:
+        """The named graphs and whether the server also holds the union copy (asked again after
+        ``graph_cache_seconds``, so a new load shows up). Asked over the server's own dataset."""
         with self._lock:
             if self._graphs is not None and time.monotonic() - self._graphs[0] < self._graph_cache_seconds:
-                return self._graphs[1]
-        names = sorted(row["graph"].value for row in self.select(self._system("graph-names")).rows)
+                return self._graphs[1], self._graphs[2]
+        media_type, body = self._post(self._system("graph-names"), JSON, Dataset())
+        found = {s["graph"].value for s in self._parse(media_type, body) if s["graph"] is not None}
+        names, union = sorted(found - {UNION_GRAPH}), UNION_GRAPH in found
         with self._lock:
-            self._graphs = (time.monotonic(), names)
-        return names
+            self._graphs = (time.monotonic(), names, union)
+        return names, union
 
 
 _MEDIA_ALIASES = {  # older names some servers still send (Virtuoso: N-Triples as text/plain), as the ones read here
@@ -322,42 +362,80 @@ def _opener(url: str) -> tuple[str, urllib.request.OpenerDirector]:
     bare = without_credentials(url)
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, bare, unquote(parts.username), unquote(parts.password or ""))
-    return bare, urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
-                                             urllib.request.HTTPBasicAuthHandler(passwords))
+    return bare, urllib.request.build_opener(_SigningDigestAuth(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
 
 
-def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0,
-         default_graph: bool = True) -> list[tuple[str, int]]:
+class _SigningDigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once the server has challenged, signs every later request up front.
+
+    urllib sends each request unsigned first and signs it only when refused (401). A server may refuse a
+    large body before reading it and close the connection (Virtuoso does, for a body larger than the
+    connection's buffers): the client then sees a reset, not the 401, and never retries. ``push`` makes a
+    small request first to be challenged, so that the graphs go out signed.
+    """
+
+    challenge: dict | None = None
+
+    def retry_http_digest_auth(self, req, auth):
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(auth.partition(" ")[2])))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req):
+        if self.challenge is not None and not req.has_header(self.auth_header):
+            signed = self.get_authorization(req, self.challenge)
+            if signed:
+                req.add_unredirected_header(self.auth_header, f"Digest {signed}")
+        return req
+
+    https_request = http_request
+
+
+def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0, default_graph: bool = True,
+         union_graph: bool = False) -> list[tuple[str, int]]:
     """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol),
-    and with ``default_graph`` the merge of them (each distinct triple once) to ``?default``.
+    then the merge of them (each distinct triple once: the store's default graph) where the server's queries
+    find it.
 
     Each graph on the server is replaced by the build's; graphs the build does not have are left
-    alone. The merge is the default graph queries run on, as in the embedded store: a server that makes its
-    default graph the union of its named graphs instead (``oxigraph serve --union-default-graph``, Virtuoso)
-    repeats a triple once per graph stating it, so counts and joins over it repeat rows. A
+    alone. The merge is the default graph queries run on, as in the embedded store. It goes to ``?default``
+    (with ``default_graph``), for a server that queries its own default graph (``oxigraph serve`` without
+    ``--union-default-graph``); with ``union_graph`` it goes into the named graph ``UNION_GRAPH`` instead, for
+    a server whose default graph is always the union of its graphs, repeating a triple once per graph
+    stating it (Virtuoso): ``RemoteStore`` then sends it as ``default-graph-uri``. Without ``union_graph``
+    a union copy an earlier load left is deleted, so that it never outlives the graphs it copies. A
     ``user:password@`` in the URL is sent when the server asks (Basic or Digest) and is never printed.
-    Returns (graph, triples) for each named graph sent, then ("default", triples) for the merge.
+    Returns (graph, triples) for each named graph sent, then ("default" or ``UNION_GRAPH``, triples) for the merge.
     """
     graph_store_url, opener = _opener(graph_store_url)
     separator = "&" if "?" in graph_store_url else "?"
-    parts = [(graph.value, f"graph={quote(graph.value, safe='')}", graph)
-             for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value)]
-    if default_graph:
-        parts.append(("default", "default", ox.DefaultGraph()))
-    sent = []
-    for name, selector, graph in parts:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.oxi.quads_for_pattern(None, None, None, graph)]
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        request = urllib.request.Request(f"{graph_store_url}{separator}{selector}", data=body, method="PUT",
+
+    def send(name: str, method: str, graph=None) -> int:
+        selector = "default" if name == "default" else f"graph={quote(name, safe='')}"
+        triples = None if graph is None else [ox.Triple(q.subject, q.predicate, q.object)
+                                              for q in store.oxi.quads_for_pattern(None, None, None, graph)]
+        body = None if triples is None else ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        request = urllib.request.Request(f"{graph_store_url}{separator}{selector}", data=body, method=method,
                                          headers={"Content-Type": N_TRIPLES, "User-Agent": f"aichr-kg/{__version__}"})
-        label = f"<{name}>" if graph != ox.DefaultGraph() else "the default graph"
+        label = {"default": "the default graph", EMPTY_GRAPH: "a first, small request"}.get(name, f"graph <{name}>")
         try:
             with opener.open(request, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
+            if method in ("GET", "DELETE") and exc.code == 404:
+                return 0  # no such graph: nothing to delete (or the first request, to be challenged, was answered)
             raise PushError(f"the server refused {label} ({exc.code}): {_short(exc.read())}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise PushError(f"cannot reach {graph_store_url} ({reason})") from None
-        sent.append((name, len(triples)))
+        return len(triples or ())
+
+    send(EMPTY_GRAPH, "GET")  # a graph nobody holds: a small answer (and the server's challenge, if it asks for one)
+    sent = [(graph.value, send(graph.value, "PUT", graph))
+            for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value)]
+    if union_graph:
+        sent.append((UNION_GRAPH, send(UNION_GRAPH, "PUT", ox.DefaultGraph())))
+    else:
+        send(UNION_GRAPH, "DELETE")
+        if default_graph:
+            sent.append(("default", send("default", "PUT", ox.DefaultGraph())))
     return sent

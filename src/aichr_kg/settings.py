@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         True, description="Pass the remote server's answers on as they come when it wrote the format asked (Oxigraph); "
                           "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
+    union_graph: bool = Field(
+        False, description="`load` writes the merge of the named graphs (each distinct triple once) into a named graph "
+                           "of its own instead of the server's default graph; the service sends it as the default graph "
+                           "of every query naming none: for a server whose default graph is always the union of its "
+                           "graphs, repeating a triple once per graph holding it (Virtuoso).")
     query_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a query may run before it is stopped.")
     max_query_length: int = Field(100_000, gt=0, description="Longest query text, in characters (longer: 413).")
     max_query_nesting: int = Field(
