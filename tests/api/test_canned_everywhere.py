@@ -23,8 +23,10 @@ NAMES = sorted(Catalogue(Settings()).queries)
 def examples(embedded_service) -> dict[str, dict[str, str]]:
     """Each question's example parameters, read from the service's own OpenAPI description."""
     paths = httpx.get(f"{embedded_service.url}/openapi.json", timeout=30).json()["paths"]
+    # an optional setting without a default is left out: the first allowed value of each, together, may match nothing
     return {name: {p["name"]: str(p["example"]) for p in paths[f"/queries/{name}"]["get"].get("parameters", ())
-                   if p["in"] == "query" and "example" in p and p["name"] != "format"} for name in NAMES}
+                   if p["in"] == "query" and "example" in p and p["name"] != "format"
+                   and (p["required"] or "default" in p["schema"])} for name in NAMES}
 
 
 def answer(url: str, name: str, params: dict[str, str]) -> tuple[list[str], list[str]]:
