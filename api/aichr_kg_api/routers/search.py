@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from aichr_kg.execution import UpstreamTimeout, UpstreamUnavailable
 from aichr_kg_api.dating import entity_dates
 from aichr_kg_api.deps import StateDep
 from aichr_kg_api.linked import LinkedDep
@@ -42,7 +43,10 @@ def search(request: Request, linked: LinkedDep, graph: StateDep,
         ranked = [hit for hit in ranked if hit.entity.kind == kind]
     more = len(ranked) > offset + limit
     hits = ranked[offset:offset + limit]
-    dates = entity_dates(linked, graph.store, graph.catalogue)
+    try:
+        dates = entity_dates(linked, graph.store, graph.catalogue)
+    except (UpstreamUnavailable, UpstreamTimeout):  # the names are the service's own: results now, dates once it is back
+        dates = {}
     results = [{**hit.as_dict(), "href": href(hit.entity.iri, settings.base), "when": dates.get(hit.entity.iri),
                 "otherNames": linked.index.other_names(hit.entity.iri)} for hit in hits]
     headers = {"Vary": "Accept"}
