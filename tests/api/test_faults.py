@@ -11,6 +11,7 @@ recovery took (``pytest -s`` shows it):
 Bounded: every wait has a limit, and the module keeps to about a minute on a loaded two-core machine.
 """
 
+import itertools
 import json
 import os
 import shutil
@@ -32,9 +33,15 @@ ENDLESS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i 
 RECOVERY_LIMIT = 60.0  # seconds within which each fault must be over
 
 
+_PROBES = itertools.count()
+
+
 def label(url: str, timeout: float = 30) -> httpx.Response:
-    return httpx.get(f"{url}/sparql", params={"query": LABEL}, headers={"Accept": "application/sparql-results+json"},
-                     timeout=timeout)
+    """The label query, a new text each time (a numbered comment), so that a worker runs it: a repeated query is
+    answered from the answers the pool keeps, which would show the service answering while its workers are down."""
+    query = f"{LABEL}\n# probe {next(_PROBES)}"
+    return httpx.post(f"{url}/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                      timeout=timeout)
 
 
 def right_rows(response: httpx.Response) -> bool:
