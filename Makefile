@@ -6,8 +6,9 @@
 #    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client),
 #    nginx (the reverse proxy of the sub-path tests) and virtuoso-opensource (a second SPARQL server the HTTP
 #    suite runs behind) when they are missing)
-#   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph and
-#               rdflib-endpoint; tables on stdout, JSON in bench/results/ (BENCH_SCALES, BENCH_SECONDS to change)
+#   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph serve (on
+#               the same storage), Virtuoso and rdflib-endpoint, and issue 10's load cell; tables on stdout, JSON in
+#               bench/results/, bench/RESULTS.md (BENCH_SCALES, BENCH_SECONDS, BENCH_LOAD_SECONDS, BENCH_ARGS)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -15,8 +16,11 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-BENCH_SCALES  ?= curated,1e4,1e5,1e6
+BENCH_SCALES  ?= 1e4,1e5,1e6
 BENCH_SECONDS ?= 15
+BENCH_LOAD_SECONDS ?= 60
+BENCH_ENGINE_ONLY ?= 1e4
+BENCH_ARGS ?=
 ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
@@ -84,11 +88,14 @@ $(CFF):
 test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(NGINX) $(VIRTUOSO) $(CFF)
 	$(PY) -m pytest
 
-bench: $(STAMP)
-	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
-		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || true
-	@command -v wrk >/dev/null || echo "wrk is not installed: bench/loadgen.py's asyncio client generates the load"
-	$(PY) bench/run.py --scales $(BENCH_SCALES) --seconds $(BENCH_SECONDS) --out bench/results/latest.json --results-md bench/RESULTS.md
+# wrk: the load generator of make bench (Debian; bench/loadgen.py has an asyncio client for where it is missing)
+WRK := /usr/bin/wrk
+$(WRK):
+	$(APT) install -y -qq wrk || { $(APT) update -qq && $(APT) install -y -qq wrk; }
+
+bench: $(STAMP) $(VIRTUOSO) $(WRK)
+	$(PY) bench/run.py --scales $(BENCH_SCALES) --seconds $(BENCH_SECONDS) --load-seconds $(BENCH_LOAD_SECONDS) \
+		--engine-only-scales $(BENCH_ENGINE_ONLY) --out bench/results/latest.json --results-md bench/RESULTS.md --notes bench/PROFILES.md $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .pytest_cache $(ASSETS)

@@ -1,20 +1,26 @@
 """The benchmark harness (``make bench``): generate, build, query in process, load over HTTP, compare.
 
-    python bench/run.py --scales curated,1e4,1e5,1e6 --seconds 15 --out bench/results/latest.json
+    python bench/run.py --scales 1e4,1e5,1e6 --seconds 15 --out bench/results/latest.json --results-md bench/RESULTS.md
 
 For each scale (``curated`` is the real data as it is; ``1e4``... are synthetic graphs of about that
 many triples, from bench/generate.py) it measures:
 
-1. the build, step by step (parse, SHACL validation, store load and derivation), with peak memory;
+1. the build, step by step with peak memory (bench/phases.py build), then ``aichr-kg build`` cold and
+   again unchanged, beside ``oxigraph load`` of the same N-Quads;
 2. in-process latency (p50/p99) of every canned query, an entity description and label searches;
-3. over HTTP, one server at a time on 127.0.0.1, with the load generator in its own process (wrk,
-   or bench/loadgen.py's asyncio client): requests/s, p50 and p99 at concurrency 1 and 16 for a label
-   lookup, a three-join query, an aggregation, an entity page (HTML, Turtle) and a canned query, on
-   this service (``aichr-kg serve``), ``oxigraph serve-read-only`` (the raw engine) and
-   ``rdflib-endpoint`` (the Python peer), all serving the same N-Quads;
+3. over HTTP, one server at a time on 127.0.0.1 (bench/engines.py), with the load generator in its own
+   process (bench/loadgen.py: wrk, or its asyncio client): the cells of bench/cells.py at each
+   concurrency on this service, ``oxigraph serve`` (the engine, on the same storage as ours),
+   Virtuoso and rdflib-endpoint, all serving the same N-Quads, and this service in front of that
+   ``oxigraph serve`` (remote mode) on the cheap cells. Before any load each cell's answer is fetched
+   once from every server and compared with the engine's (bench/answers.py): a ratio is reported only
+   between equal answers, otherwise "different answer (N rows vs M)";
+4. issue 10's load cell on this service: a mix of /sparql, canned questions, entity pages and search
+   at 16 and 64 connections, every non-2xx by status;
 
-then prints tables with our figures as ratios to each peer's and writes everything to one JSON file.
-Every load is bounded in requests and in seconds; every server is started and stopped here.
+then prints the tables (bench/report.py): cells, ratios, the growth from scale to scale, the targets of
+issue 13; and writes everything to one JSON file. Every load is bounded in requests and in seconds;
+every server is started here and stopped by its own process id.
 """
 
 from __future__ import annotations
@@ -24,15 +30,10 @@ import json
 import os
 import platform
 import shlex
-import signal
-import socket
+import shutil
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -40,22 +41,17 @@ import psutil
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
-SCALES = {"curated": 0, "tiny": 5_000, "1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000}
-SPARQL_JSON = "application/sparql-results+json"
-ENTITY = "https://w3id.org/aichr-kg/id/event/2018-05-15-1st-aichr-un-meeting"
-CANNED = ("event-participants", "event")  # rdflib cannot run events-by-theme (GROUP_CONCAT of an unbound variable)
-CELLS = ["label", "three-join", "aggregation", "entity-html", "entity-turtle", "canned"]
-SERVERS = ["aichr-kg", "oxigraph", "rdflib-endpoint"]
+sys.path.insert(0, str(HERE))
 
+import answers  # noqa: E402
+import cells as cellspec  # noqa: E402
+import engines  # noqa: E402
+import report  # noqa: E402
+from engines import log  # noqa: E402
 
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+SCALES = {"curated": 0, "tiny": 5_000, "1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000, "1e7": 10_000_000}
+SERVERS = report.SERVERS
+CELLS = cellspec.CELLS
 
 
 def machine() -> dict:
@@ -83,6 +79,12 @@ def machine() -> dict:
     except OSError:
         pass
     try:
+        done = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True, timeout=10)
+        versions["virtuoso"] = next((line.split("Version", 1)[1].strip() for line in (done.stdout + done.stderr).splitlines()
+                                     if "Version" in line), None)
+    except OSError:
+        versions["virtuoso"] = None
+    try:
         versions["wrk"] = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0].strip()
     except OSError:
         versions["wrk"] = None
@@ -101,394 +103,166 @@ def run_json(cmd: list[str], timeout: float) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-# -- servers ------------------------------------------------------------------------------------------------
-class Server:
-    """One server under test, in its own process group, on 127.0.0.1."""
-
-    def __init__(self, name: str, cmd: list[str], port: int, probe: str, env: dict | None = None, log_path: Path | None = None):
-        self.name, self.cmd, self.port, self.probe = name, cmd, port, probe
-        self.env = {**os.environ, **(env or {})}
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float) -> float:
-        out = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
-        started = time.perf_counter()
-        self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT, start_new_session=True)
-        while time.perf_counter() - started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before it was ready")
-            try:
-                with urllib.request.urlopen(self.base + self.probe, timeout=5) as response:
-                    if response.status == 200:
-                        return time.perf_counter() - started
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} was not ready after {timeout:.0f} s")
-
-    def rss_mib(self) -> float:
-        try:
-            parent = psutil.Process(self.proc.pid)
-            procs = [parent, *parent.children(recursive=True)]
-            return round(sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20, 1)
-        except psutil.Error:
-            return 0.0
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=15)
-            except ProcessLookupError:
-                pass
+def uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-class PeakSampler(threading.Thread):
-    def __init__(self, server: Server):
-        super().__init__(daemon=True)
-        self.server, self.peak, self.done = server, 0.0, threading.Event()
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            self.peak = max(self.peak, self.server.rss_mib())
-            self.done.wait(0.5)
-
-
-# -- the requests of each cell, per server ------------------------------------------------------------------
-def bench_query(name: str) -> str:
-    return (HERE / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def peer_canned(project: Path) -> tuple[str, str]:
-    """The canned query's text with its default parameter as a constant (peers have no substitutions)."""
-    from aichr_kg.catalogue import Catalogue
-    from aichr_kg.settings import Settings
-
-    query = Catalogue(Settings(root=project)).get(CANNED[0])
-    default = query.param(CANNED[1]).default
-    head, sep, tail = query.text.partition("WHERE {")
-    return head + sep + f"\n  VALUES ?{CANNED[1]} {{ <{default}> }}" + tail, default
-
-
-def requests_for(server: str, base: str, project: Path, linked_data_path: str) -> dict[str, tuple[str, str]]:
-    """cell -> (url, Accept) for one server."""
-    endpoint = {"aichr-kg": "/sparql", "oxigraph": "/query", "rdflib-endpoint": "/"}[server]
-
-    def sparql(text: str) -> str:
-        return base + endpoint + "?" + urllib.parse.urlencode({"query": text})
-
-    cells = {"label": (sparql(bench_query("label-lookup")), SPARQL_JSON),
-             "three-join": (sparql(bench_query("three-join")), SPARQL_JSON),
-             "aggregation": (sparql(bench_query("aggregation")), SPARQL_JSON)}
-    if server == "aichr-kg":
-        page = base + linked_data_path + ENTITY.split("/id/", 1)[1]
-        canned_text, default = peer_canned(project)
-        cells["entity-html"] = (page, "text/html")
-        cells["entity-turtle"] = (page, "text/turtle")
-        cells["canned"] = (base + f"/queries/{CANNED[0]}?" + urllib.parse.urlencode({CANNED[1]: default}), "application/json")
-    else:
-        describe = bench_query("entity-description").replace("?this", f"<{ENTITY}>")
-        cells["entity-html"] = (sparql(describe), "text/turtle")
-        cells["entity-turtle"] = (sparql(describe), "text/turtle")
-        cells["canned"] = (sparql(peer_canned(project)[0]), SPARQL_JSON)
-    return cells
-
-
-def check(url: str, accept: str) -> dict:
-    """One request before the load: status, size and how many rows / triples came back."""
+# -- one server's cells ------------------------------------------------------------------------------------------
+def check(url: str, accept: str) -> tuple[dict, dict]:
+    """One request before the load: (status, size, rows and the answer's SHA-256; the digest with its rows)."""
     started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=120) as response:
-            body, status, ctype = response.read(), response.status, response.headers.get("content-type", "")
-    except urllib.error.HTTPError as exc:
-        return {"status": exc.code, "error": exc.read()[:200].decode("utf-8", "replace")}
-    except (urllib.error.URLError, OSError) as exc:
-        return {"status": None, "error": str(exc)[:200]}
-    out = {"status": status, "bytes": len(body), "ms": round((time.perf_counter() - started) * 1000, 1), "type": ctype.split(";")[0]}
-    try:
-        if "json" in ctype:
-            data = json.loads(body)
-            out["rows"] = len(data["results"]["bindings"]) if isinstance(data, dict) and "results" in data else len(data.get("rows", data)) if isinstance(data, (dict, list)) else None
-        elif "turtle" in ctype:
-            import pyoxigraph as ox
+    status, ctype, body = engines.get(url, accept)
+    out = {"status": status, "bytes": len(body), "ms": round((time.perf_counter() - started) * 1000, 1),
+           "type": ctype.split(";")[0].strip()}
+    if status != 200:
+        out["error"] = body[:200].decode("utf-8", "replace")
+        return out, out
+    if out["type"] == "text/html":
+        return out, {}
+    digest = answers.digest(body, out["type"])
+    out.update({k: v for k, v in digest.items() if k != "lines"})
+    return out, digest
 
-            out["triples"] = len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
-    except Exception as exc:  # a body we cannot read is recorded, not fatal
-        out["parse_error"] = str(exc)[:200]
+
+def run_cells(server: engines.Server, cells: dict, args, digests: dict) -> dict:
+    """Every cell of one server: its check, then the load at each concurrency (after the server has gone idle)."""
+    out: dict = {}
+    for name, cell in cells.items():
+        if name not in args.cells:
+            continue
+        result, digest = check(cell.url, cell.accept)
+        digests.setdefault(server.name, {})[name] = digest
+        entry: dict = {"check": result}
+        if result.get("status") is not None:  # a 4xx/5xx is loaded too, and counted as errors
+            for conc in args.concurrency:
+                drained = server.drain(args.drain_limit)
+                before = round(os.getloadavg()[0], 2)
+                figures = load([(cell.url, cell.accept)], conc, args.seconds, args)
+                figures.update(loadavg_before=before, drain_s=drained)
+                entry[f"c{conc}"] = figures
+        out[name] = entry
+        log(f"    {server.name} {name}: " + " ".join(f"{k}={v.get('ok_per_s')}/s p99={v.get('p99_ms')}"
+                                                  for k, v in entry.items() if k[1:].isdigit())
+            + (f" check={result}" if result.get("status") != 200 else f" rows={result.get('rows')}"))
     return out
 
 
-def start_server(name: str, project: Path, dump: Path, work: Path, workers: int, timeout: float) -> tuple[Server, dict]:
-    port = free_port()
-    info: dict = {}
-    if name == "aichr-kg":  # built first, as `make run` does (and as oxigraph loads first): start = opening the build
-        started = time.perf_counter()
-        subprocess.run([str(BIN / "aichr-kg"), "--root", str(project), "build", "--out", str(work / "dist")], check=True,
-                       capture_output=True, timeout=timeout * 4)
-        info["load_s"] = round(time.perf_counter() - started, 2)
-        server = Server(name, [str(BIN / "aichr-kg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--workers", str(workers)], port, "/queries", log_path=work / "aichr-kg.log")
-        info["workers"] = workers
-    elif name == "oxigraph":
-        location = work / "oxigraph-store"
-        if not location.exists():
-            started = time.perf_counter()
-            subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)], check=True,
-                           capture_output=True, timeout=timeout)
-            info["load_s"] = round(time.perf_counter() - started, 2)
-        server = Server(name, [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], port, "/query?query=ASK%7B%7D", log_path=work / "oxigraph.log")
-    else:
-        server = Server(name, [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)], port,
-                        "/?query=ASK%7B%7D", log_path=work / "rdflib-endpoint.log")
-    info["startup_s"] = round(server.start(timeout), 2)
-    info["rss_mib"] = server.rss_mib()
-    return server, info
+def load(requests: list[tuple[str, str]], conc: int, seconds: float, args) -> dict:
+    cmd = [sys.executable, str(HERE / "loadgen.py"), "--concurrency", str(conc), "--seconds", str(seconds),
+           "--warmup", str(args.warmup), "--max-requests", str(int(50_000 * seconds)), "--tool", args.loadgen]
+    for url, accept in requests:
+        cmd += ["--url", url, "--accept", accept]
+    return run_json(cmd, timeout=seconds * 5 + args.warmup + 120)
 
 
-def http_scale(project: Path, dump: Path, work: Path, args) -> dict:
-    out: dict = {}
+def judge(http: dict, digests: dict) -> None:
+    """Each server's answer to each cell against the engine's: None (the same) or why not, stored as "answer"."""
+    reference = next((s for s in ("oxigraph", "virtuoso", "rdflib-endpoint") if s in digests), None)
+    for server, by_cell in digests.items():
+        for name, digest in by_cell.items():
+            if not digest:  # an HTML page: not an answer to compare
+                continue
+            cell = http[server]["cells"][name]
+            theirs = digests[reference].get(name) if reference else None
+            if server == reference or theirs is None:
+                cell["answer"] = None if "rows" in digest else answers.compare(digest, digest)
+            else:
+                cell["answer"] = answers.compare(digest, theirs, contains=server in cellspec.OURS and name == "entity-turtle")
+                cell["against"] = reference
+
+
+def start(name: str, project: Path, dump: Path, work: Path, args, storage: str, timeout: float, upstream=None) -> engines.Server:
+    if name == "aichr-kg":
+        server = engines.aichr_kg(project, work, storage, args.workers, timeout)
+        again = engines.timed_run([str(BIN / "aichr-kg"), "--root", str(project), "build", "--out", str(work / "dist")], timeout,
+                                  env=engines.service_env(work, storage))
+        server.info.update(rebuild_s=again.get("seconds"), rebuild_peak_rss_mib=again.get("peak_rss_mib"))
+        return server
+    if name == "oxigraph":
+        return engines.oxigraph(work, dump, storage, timeout)
+    if name == "virtuoso":
+        return engines.virtuoso(dump, work, timeout)
+    if name == "rdflib-endpoint":
+        return engines.rdflib_endpoint(dump, work, timeout)
+    if name == "remote":
+        return engines.remote(project, work, upstream, args.workers, timeout)
+    raise ValueError(name)
+
+
+def measure(name: str, project: Path, dump: Path, work: Path, args, storage: str, timeout: float, http: dict, digests: dict,
+            upstream=None) -> engines.Server | None:
+    """Start one server, run its cells (and, for ours, the load cell), record; the caller stops it."""
+    server = None
+    for attempt in (1, 2):  # once more after a failed start: on a loaded machine a worker may miss its start deadline
+        log(f"  http: starting {name}" + (" (second try)" if attempt > 1 else ""))
+        try:
+            server = start(name, project, dump, work, args, storage, timeout, upstream)
+            server.info["start_attempts"] = attempt
+            break
+        except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+            http[name] = {"error": str(exc)[:400]}
+            log(f"  http: {name}: {exc}")
+    if server is None:
+        return None
+    http.pop(name, None)
+    with engines.PeakSampler(server):
+        server.info["cells"] = run_cells(server, cellspec.for_server(name, server.base, server.endpoint, project), args, digests)
+        if name == "aichr-kg" and args.load_seconds > 0 and args.current_scale not in args.engine_only:
+            http["_load"] = load_cell(server, project, args)
+    http[name] = server.info
+    return server
+
+
+def load_cell(server: engines.Server, project: Path, args) -> dict:
+    mix = cellspec.load_mix(server.base, project)
+    out: dict = {"seconds": args.load_seconds, "mix": [url.split("?")[0].replace(server.base, "") for url, _ in mix]}
+    for conc in args.load_concurrency:
+        server.drain(args.drain_limit)
+        out[f"c{conc}"] = load(mix, conc, args.load_seconds, args)
+        log(f"    load cell c{conc}: {out[f'c{conc}']}")
+    return out
+
+
+def http_scale(project: Path, dump: Path, work: Path, args, storage: str) -> dict:
+    http: dict = {}
+    digests: dict = {}
     triples = max(SCALES.get(args.current_scale, 0), 10_000)
     timeout = 60 + 600 * triples / 1_000_000
-    for name in args.servers:
-        log(f"  http: starting {name}")
-        try:
-            server, info = start_server(name, project, dump, work, args.workers, timeout)
-        except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
-            out[name] = {"error": str(exc)}
-            log(f"  http: {name}: {exc}")
+    order = [s for s in ("oxigraph", "aichr-kg", "virtuoso", "rdflib-endpoint") if s in args.scale_servers]
+    for name in order:
+        server = measure(name, project, dump, work, args, storage, timeout, http, digests)
+        if server is None:
             continue
-        info["cells"] = {}
-        sampler = PeakSampler(server)
-        sampler.start()
         try:
-            for cell, (url, accept) in requests_for(name, server.base, project, args.linked_data_path).items():
-                if cell not in args.cells:
-                    continue
-                result: dict = {"check": check(url, accept)}
-                if result["check"].get("status") is not None:  # a 4xx/5xx is loaded too, and counted as errors
-                    for conc in args.concurrency:
-                        load_before = round(os.getloadavg()[0], 2)
-                        result[f"c{conc}"] = run_json([sys.executable, str(HERE / "loadgen.py"), "--url", url, "--accept", accept,
-                                                       "--concurrency", str(conc), "--seconds", str(args.seconds),
-                                                       "--max-requests", str(int(50_000 * args.seconds)), "--tool", args.loadgen],
-                                                      timeout=args.seconds + 120)
-                        result[f"c{conc}"]["loadavg_before"] = load_before
-                info["cells"][cell] = result
-                log(f"  http: {name} {cell}: " + " ".join(f"{k}={v.get('ok_per_s')}/s" for k, v in result.items() if k != "check")
-                    + (f" check={result['check']}" if result["check"].get("status") != 200 else ""))
+            if name == "oxigraph" and "remote" in args.scale_servers:  # remote mode: ours in front of this very server
+                front = measure("remote", project, dump, work, args, storage, timeout, http, digests, upstream=server)
+                if front is not None:
+                    front.stop()
         finally:
-            sampler.done.set()
-            info["peak_rss_mib"] = max(sampler.peak, info["rss_mib"])
             server.stop()
-        out[name] = info
-    return out
-
-
-# -- ratios and tables ---------------------------------------------------------------------------------------
-def ratios(http: dict, concurrency: list[int]) -> dict:
-    ours = http.get("aichr-kg", {}).get("cells", {})
-    out: dict = {}
-    for peer in ("oxigraph", "rdflib-endpoint"):
-        theirs = http.get(peer, {}).get("cells", {})
-        for cell in ours:
-            for conc in concurrency:
-                a = ours.get(cell, {}).get(f"c{conc}", {}).get("ok_per_s")
-                b = theirs.get(cell, {}).get(f"c{conc}", {}).get("ok_per_s")
-                out.setdefault(cell, {}).setdefault(f"c{conc}", {})[peer] = round(a / b, 2) if a and b else None
-    return out
-
-
-def fmt(value, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def table(headers: list[str], rows: list[list]) -> str:
-    cells = [[fmt(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    line = lambda r: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
-
-
-def report(results: dict) -> str:
-    parts = []
-    for scale, data in results["scales"].items():
-        parts.append(f"\n## Scale {scale}: {fmt(data.get('build', {}).get('store_triples') or data.get('latency', {}).get('store_triples'))} triples")
-        b = data.get("build", {})
-        if "error" in b:
-            parts.append(f"build: {b['error']}")
-        elif b:
-            from phases import build_table
-
-            parts.append(build_table(b))
-            parts += [f"  same validation, {k[len('validate_'):-2]} (same results: {b.get(k[:-2] + '_same_results')}): "
-                      f"{b[k]} s, {fmt(b[k] / b['validate_s'] if b['validate_s'] else None, 1)}x"
-                      for k in b if k.startswith("validate_") and k.endswith("_s") and not k.endswith("_peak_mib")
-                      and k != "validate_s"]
-        lat = data.get("latency", {})
-        if "error" in lat:
-            parts.append(f"latency: {lat['error']}")
-        elif lat:
-            rows = [[f"canned {n}", q["rows"], q["p50_ms"], q["p99_ms"]] for n, q in lat["queries"].items()]
-            d = lat["entity_description"]
-            rows.append(["entity description (Turtle)", d["bytes"], d["p50_ms"], d["p99_ms"]])
-            rows += [[f"label search '{t}'", s["hits"], s["p50_ms"], s["p99_ms"]] for t, s in lat["label_search"].items()]
-            parts.append(f"\nin process (ms), store {lat.get('store_kind', 'in memory')}:\n"
-                         + table(["what", "rows", "p50", "p99"], rows))
-            parts.append(f"label index build: {lat['label_index']['build_s']} s; peak {lat['peak_mib']} MiB")
-        http = data.get("http", {})
-        if http:
-            rows = [[name, info.get("load_s", "-"), info.get("startup_s"), info.get("rss_mib"), info.get("peak_rss_mib"),
-                     info.get("error", "")] for name, info in http.items()]
-            parts.append("\nservers (load: `aichr-kg build` / `oxigraph load` before the start; ready: start to first answer):\n"
-                         + table(["server", "load s", "ready s", "RSS MiB", "peak RSS MiB", "error"], rows))
-            conc = results["settings"]["concurrency"]
-            rows = []
-            for cell in CELLS:
-                for c in conc:
-                    row = [f"{cell} c{c}"]
-                    for name in SERVERS:
-                        r = http.get(name, {}).get("cells", {}).get(cell, {}).get(f"c{c}", {})
-                        row += [r.get("ok_per_s"), r.get("p50_ms"), r.get("p99_ms")]
-                        if name == "aichr-kg":
-                            row.append(r.get("errors"))
-                    rr = data.get("ratios", {}).get(cell, {}).get(f"c{c}", {})
-                    row += [rr.get("oxigraph"), rr.get("rdflib-endpoint")]
-                    if any(v is not None for v in row[1:]):
-                        rows.append(row)
-            headers = ["cell", "ours req/s", "p50", "p99", "non-2xx", "oxigraph req/s", "p50", "p99", "rdflib-ep req/s", "p50", "p99",
-                       "ours/oxigraph", "ours/rdflib-ep"]
-            parts.append("\nover HTTP (2xx answers per second; p50, p99 in ms):\n" + table(headers, rows))
-            checks = []
-            for cell in CELLS:
-                row = [cell]
-                for name in SERVERS:
-                    ch = http.get(name, {}).get("cells", {}).get(cell, {}).get("check", {})
-                    row.append(f"{ch.get('status')} {ch.get('rows', ch.get('triples', ''))}".strip() if ch else "-")
-                checks.append(row)
-            parts.append("\nfirst response of each cell (status, rows or triples):\n" + table(["cell", *SERVERS], checks))
-    return "\n".join(parts)
-
-
-# -- the targets of the issue, checked against the figures ----------------------------------------------------
-def _cell(results: dict, scale: str, server: str, cell: str, conc: int, key: str = "ok_per_s"):
-    return results["scales"].get(scale, {}).get("http", {}).get(server, {}).get("cells", {}).get(cell, {}).get(f"c{conc}", {}).get(key)
-
-
-def _ratio(results: dict, scale: str, cell: str, conc: int, peer: str):
-    return results["scales"].get(scale, {}).get("ratios", {}).get(cell, {}).get(f"c{conc}", {}).get(peer)
-
-
-def whole_graph_aggregations(project: Path = ROOT) -> set[str]:
-    """Canned queries that aggregate over the whole graph: GROUP BY and no parameter to narrow them."""
-    from aichr_kg.catalogue import Catalogue
-    from aichr_kg.settings import Settings
-
-    return {q.name for q in Catalogue(Settings(root=project)) if not q.params and "GROUP BY" in q.text}
-
-
-def targets(results: dict) -> list[list]:
-    """[target, scale, figure, limit, met] for every target the figures of this run can check."""
-    rows: list[list] = []
-
-    def add(what: str, scale: str, figure, limit: str, ok) -> None:
-        if figure is not None:
-            rows.append([what, scale, figure, limit, "yes" if ok else "NO"])
-
-    main = "1e5" if "1e5" in results["scales"] else next(iter(results["scales"]))
-    for cell in ("three-join", "aggregation"):
-        for conc in (1, 16):
-            r = _ratio(results, main, cell, conc, "oxigraph")
-            add(f"{cell} c{conc}: ours / oxigraph serve", main, r, ">= 0.9", r is not None and r >= 0.9)
-            r = _ratio(results, main, cell, conc, "rdflib-endpoint")
-            add(f"{cell} c{conc}: ours / rdflib-endpoint", main, r, ">= 25", r is not None and r >= 25)
-    r = _ratio(results, main, "label", 1, "rdflib-endpoint")
-    add("label c1: ours / rdflib-endpoint", main, r, ">= 1.5", r is not None and r >= 1.5)
-    r = _ratio(results, main, "label", 1, "oxigraph")
-    add("label c1: ours / oxigraph serve", main, r, ">= 0.3", r is not None and r >= 0.3)
-    curated = results["scales"].get("curated", {})
-    queries = curated.get("latency", {}).get("queries", {})
-    if queries:
-        worst = max(queries.items(), key=lambda item: item[1]["p50_ms"])
-        add(f"every canned query, in process, p50 (slowest: {worst[0]})", "curated", worst[1]["p50_ms"], "< 2 ms", worst[1]["p50_ms"] < 2)
-    html = _cell(results, "curated", "aichr-kg", "entity-html", 1, "p50_ms")
-    add("entity HTML page over HTTP, p50 (c1)", "curated", html, "< 10 ms", html is not None and html < 10)
-    build = curated.get("build", {})
-    add("SHACL validation", "curated", build.get("validate_s"), "< 2 s", build.get("validate_s", 99) < 2)
-    big = results["scales"].get("1e6", {})
-    if big:
-        b = big.get("build", {})
-        add("SHACL validation", "1e6", b.get("validate_s"), "< 15 s", b.get("validate_s", 1e9) < 15)
-        ratio = b.get("ratio_to_oxigraph_load")
-        add("aichr-kg build / oxigraph load of the same data", "1e6", ratio, "<= 3x", ratio is not None and ratio <= 3)
-        add("aichr-kg build, peak RSS (process tree)", "1e6", b.get("command_peak_mib"), "< 2048 MiB",
-            b.get("command_peak_mib", 1e9) < 2048)
-        add("unchanged build reopened", "1e6", b.get("reopen_s"), "< 2 s", b.get("reopen_s", 1e9) < 2)
-        server = big.get("http", {}).get("aichr-kg", {})
-        add("service start (store ready)", "1e6", server.get("startup_s"), "< 5 s", server.get("startup_s", 1e9) < 5)
-        add("service memory (peak RSS, all its processes)", "1e6", server.get("peak_rss_mib"), "< 1024 MiB",
-            server.get("peak_rss_mib", 1e9) < 1024)
-        lat = big.get("latency", {}).get("queries", {})
-        skip = whole_graph_aggregations()
-        narrow = {n: q for n, q in lat.items() if n not in skip}
-        if narrow:
-            worst = max(narrow.items(), key=lambda item: item[1]["p50_ms"])
-            add(f"canned queries but whole-graph aggregations ({', '.join(sorted(skip))}), p50 (slowest: {worst[0]})", "1e6",
-                worst[1]["p50_ms"], "< 100 ms", worst[1]["p50_ms"] < 100)
-        searches = big.get("latency", {}).get("label_search", {})
-        if searches:
-            worst = max(searches.items(), key=lambda item: item[1]["p99_ms"])
-            add(f"label search, p99 (slowest: '{worst[0]}')", "1e6", worst[1]["p99_ms"], "< 20 ms", worst[1]["p99_ms"] < 20)
-    return rows
-
-
-def results_markdown(results: dict, text: str) -> str:
-    m = results["machine"]
-    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
-    lines = [
-        "# Benchmark results",
-        "",
-        "Written by `make bench` (bench/run.py); rerunning it reproduces them. How the harness works and what the",
-        "figures mean: bench/README.md. Where the time goes for each missed target, with profiles and the",
-        "changes they point to: bench/PROFILES.md.",
-        "",
-        f"- run: {results['started']} to {results.get('finished', '(unfinished)')}",
-        f"- command: `{results['command']}`",
-        f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}",
-        f"- software: {versions}",
-        f"- HTTP cells: {results['settings']['seconds']:g} s each, concurrency {', '.join(map(str, results['settings']['concurrency']))}; "
-        f"aichr-kg with {results['settings']['workers']} uvicorn worker(s); load generator: "
-        f"{'wrk' if m['versions'].get('wrk') else 'asyncio client'}, its own process, on the same 2 cores.",
-        "",
-        "## Targets",
-        "",
-        "| target | scale | measured | target | met |",
-        "|---|---|---|---|---|",
-        *(f"| {t} | {s} | {fmt(f, 2)} | {lim} | {ok} |" for t, s, f, lim, ok in targets(results)),
-        "",
-        "## Figures",
-        "",
-        "```",
-        text.strip(),
-        "```",
-        "",
-    ]
-    return "\n".join(lines)
+    if "_load" in http:
+        load_figures = http.pop("_load")
+    else:
+        load_figures = None
+    judge(http, digests)
+    return {"http": {k: http[k] for k in SERVERS if k in http}, "load": load_figures}
 
 
 # -- main ------------------------------------------------------------------------------------------------------
+def run_json(cmd: list[str], timeout: float, env: dict | None = None) -> dict:
+    """Run a helper that prints one JSON line; a failure or a time-out becomes {"error": ...}."""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["exit " + str(proc.returncode)])[-1][:300]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def prepare(scale: str, work: Path, seed: int) -> Path:
     if scale == "curated":
         return ROOT
@@ -497,13 +271,15 @@ def prepare(scale: str, work: Path, seed: int) -> Path:
     wanted = {"target_triples": SCALES[scale], "seed": seed}
     if manifest.exists():
         have = json.loads(manifest.read_text())
-        if all(have.get(k) == v for k, v in wanted.items()) and have.get("generator_mtime") == _generator_mtime():
+        if all(have.get(k) == v for k, v in wanted.items()) and have.get("generator_mtime") == _generator_mtime() \
+                and have.get("curated") == _curated_fingerprint():
             return project
     sys.path.insert(0, str(HERE))
     from generate import generate
 
     info = generate(SCALES[scale], project, seed)
     info["generator_mtime"] = _generator_mtime()
+    info["curated"] = _curated_fingerprint()
     manifest.write_text(json.dumps(info, indent=1))
     return project
 
@@ -512,90 +288,140 @@ def _generator_mtime() -> float:
     return (HERE / "generate.py").stat().st_mtime
 
 
+def _curated_fingerprint() -> str:
+    """Names, sizes and times of the curated data the generated graph copies (a merge that changes it regenerates)."""
+    import hashlib
+
+    files = sorted((ROOT / "data").rglob("*"))
+    return hashlib.sha256("".join(f"{p}{p.stat().st_size}{p.stat().st_mtime}" for p in files if p.is_file()).encode()).hexdigest()
+
+
+def storage_for(scale: str, choice: str) -> str:
+    if choice != "auto":
+        return choice
+    return "memory" if SCALES[scale] <= 100_000 else "disk"
+
+
+def count_quads(dump: Path) -> int:
+    with dump.open("rb") as lines:
+        return sum(1 for line in lines if line.strip() and not line.startswith(b"#"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="curated,1e4,1e5,1e6", help="comma-separated: curated, tiny, 1e4, 1e5, 1e6")
+    parser.add_argument("--scales", default="curated,1e4,1e5,1e6", help="comma-separated: " + ", ".join(SCALES))
     parser.add_argument("--seconds", type=float, default=15, help="duration of each HTTP cell")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before each cell, not counted")
     parser.add_argument("--concurrency", default="1,16")
+    parser.add_argument("--drain-limit", type=float, default=60,
+                        help="longest wait, before each load, for the server to go idle (0: no wait)")
+    parser.add_argument("--load-seconds", type=float, default=60, help="duration of each run of the load cell (0: none)")
+    parser.add_argument("--load-concurrency", default="16,64")
+    parser.add_argument("--storage", choices=["auto", "memory", "disk"], default="auto",
+                        help="ours and oxigraph serve on the same storage; auto: memory up to 1e5, disk above")
     parser.add_argument("--reps", type=int, default=200, help="in-process runs per query (bounded by --rep-seconds too)")
     parser.add_argument("--rep-seconds", type=float, default=3)
+    parser.add_argument("--latency-scales", default="", help="scales at which to time in process (default: every one)")
+    parser.add_argument("--latency-no-canned", action="store_true",
+                        help="time only the entity description and label searches in process (a slow canned query at 1e6 "
+                             "takes minutes)")
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--engine-only-scales", default="",
+                        help="scales run with only aichr-kg and oxigraph serve (what the growth table needs), e.g. 1e4")
     parser.add_argument("--cells", default=",".join(CELLS))
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers of aichr-kg serve")
+    parser.add_argument("--workers", type=int, default=None, help="uvicorn workers of aichr-kg serve (default: its own)")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "asyncio"], default="auto")
-    parser.add_argument("--linked-data-path", default="/doc/", help="where the service serves entity documents")
     parser.add_argument("--skip", default="", help="comma-separated phases to skip: build, latency, http")
     parser.add_argument("--build-timeout", type=float, default=1800)
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aichr-kg-bench")
     parser.add_argument("--seed", type=int, default=20251123)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--results-md", type=Path, help="also write this Markdown summary (make bench: bench/RESULTS.md)")
+    parser.add_argument("--notes", type=Path, help="Markdown put into --results-md under the targets (profiles, next steps)")
     parser.add_argument("--report-only", type=Path, help="print the tables (and --results-md) of an earlier JSON; run nothing")
     args = parser.parse_args(argv)
+    notes = args.notes.read_text() if args.notes and args.notes.exists() else ""
     if args.report_only:
         results = json.loads(args.report_only.read_text())
-        text = report(results)
+        for data in results["scales"].values():
+            if data.get("http"):
+                data["ratios"] = report.ratios(data, results["settings"]["concurrency"])
+        text = report.report(results)
         print(text)
         if args.results_md:
-            args.results_md.write_text(results_markdown(results, text))
+            args.results_md.write_text(report.results_markdown(results, text, notes))
         return 0
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.load_concurrency = [int(c) for c in args.load_concurrency.split(",") if c]
     args.servers = [s for s in args.servers.split(",") if s]
     args.cells = [c for c in args.cells.split(",") if c]
     skip = set(filter(None, args.skip.split(",")))
-    unknown = [s for s in args.scales.split(",") if s not in SCALES]
+    engine_only = args.engine_only = set(filter(None, args.engine_only_scales.split(",")))
+    unknown = [s for s in args.scales.split(",") if s not in SCALES] + [s for s in args.servers if s not in SERVERS]
     if unknown:
-        parser.error(f"unknown scale(s) {unknown}; choose from {list(SCALES)}")
+        parser.error(f"unknown scale(s) or server(s) {unknown}; scales: {list(SCALES)}, servers: {SERVERS}")
 
     results = {"command": "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
-               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
-               "settings": {"seconds": args.seconds, "concurrency": args.concurrency, "reps": args.reps,
-                            "rep_seconds": args.rep_seconds, "workers": args.workers, "servers": args.servers, "cells": args.cells},
+               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "uptime": {"start": uptime()}, "machine": machine(),
+               "settings": {"seconds": args.seconds, "warmup": args.warmup, "concurrency": args.concurrency, "reps": args.reps,
+                            "rep_seconds": args.rep_seconds, "workers": args.workers, "servers": args.servers, "cells": args.cells,
+                            "load_seconds": args.load_seconds, "load_concurrency": args.load_concurrency},
                "scales": {}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for scale in args.scales.split(","):
         args.current_scale = scale
         work = args.workdir / scale
         work.mkdir(parents=True, exist_ok=True)
-        log(f"scale {scale}: preparing")
+        args.scale_servers = [s for s in args.servers if scale not in engine_only or s in ("aichr-kg", "oxigraph")]
+        log(f"scale {scale}: preparing ({uptime()})")
         started = time.perf_counter()
         project = prepare(scale, work, args.seed)
-        data: dict = {"project": str(project), "generate_s": round(time.perf_counter() - started, 2)}
+        storage = storage_for(scale, args.storage)
+        data: dict = {"project": str(project), "generate_s": round(time.perf_counter() - started, 2), "storage": storage}
         if (project / "manifest.json").exists():
             data["generated"] = json.loads((project / "manifest.json").read_text())
         results["scales"][scale] = data
         dump = work / "dump.nq"
+        phases_env = {"AICHR_KG_STORE_CACHE": str(work / "cache-phases" / "stores"),
+                      "AICHR_KG_VALIDATION_CACHE": str(work / "cache-phases" / "validated")}
         if "build" not in skip or not dump.exists():
-            log(f"scale {scale}: build")
-            compare = ["--compare-engines", "pyshacl-turbo"] if SCALES[scale] <= 100_000 else []  # side by side where it is quick
+            log(f"scale {scale}: build phases")
             data["build"] = run_json([sys.executable, str(HERE / "phases.py"), "build", "--root", str(project), "--dump", str(dump),
-                                      "--out", str(work / "build.json"), *compare], timeout=args.build_timeout)
+                                      "--out", str(work / "build.json"), "--phases-only"],  # the whole command: measured below
+                                     timeout=args.build_timeout, env=phases_env)
             if "error" in data["build"] or not dump.exists():  # still give the peers their data
                 run_json([sys.executable, "-c", _DUMP_ONLY, str(project), str(dump)], timeout=args.build_timeout)
             log(f"  {data['build']}")
-        if "latency" not in skip:
+        data["quads"] = count_quads(dump)
+        if "build" not in skip:
+            location = work / "oxigraph-store"  # the engine's build, beside ours; oxigraph serve on disk reads it
+            shutil.rmtree(location, ignore_errors=True)
+            data["oxigraph_load"] = engines.timed_run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)],
+                                                      timeout=args.build_timeout)
+            log(f"  oxigraph load: {data['oxigraph_load']}")
+        if "latency" not in skip and (not args.latency_scales or scale in args.latency_scales.split(",")):
             log(f"scale {scale}: in-process latency")
             data["latency"] = run_json([sys.executable, str(HERE / "phases.py"), "latency", "--root", str(project),
-                                        "--reps", str(args.reps), "--seconds", str(args.rep_seconds), "--out", str(work / "latency.json")],
-                                       timeout=args.build_timeout)
+                                        "--reps", str(args.reps), "--seconds", str(args.rep_seconds), "--out", str(work / "latency.json"),
+                                        *(["--no-canned"] if args.latency_no_canned else [])],
+                                       timeout=args.build_timeout, env={**phases_env, **engines.service_env(work, storage)})
         if "http" not in skip:
-            log(f"scale {scale}: HTTP")
-            stale = work / "oxigraph-store"
-            if stale.exists():
-                import shutil
-
-                shutil.rmtree(stale)
-            data["http"] = http_scale(project, dump, work, args)
-            data["ratios"] = ratios(data["http"], args.concurrency)
+            log(f"scale {scale}: HTTP ({storage})")
+            data.update(http_scale(project, dump, work, args, storage))
+            engine = data["http"].get("oxigraph", {})
+            if engine.get("load_s") is None and data.get("oxigraph_load", {}).get("seconds") is not None:
+                engine["load_s"] = data["oxigraph_load"]["seconds"]
+            data["ratios"] = report.ratios(data, args.concurrency)
         args.out.write_text(json.dumps(results, indent=1))
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    results["uptime"]["end"] = uptime()
     args.out.write_text(json.dumps(results, indent=1))
-    text = report(results)
+    text = report.report(results)
     print(text)
     args.out.with_suffix(".txt").write_text(text + "\n")
     if args.results_md:
-        args.results_md.write_text(results_markdown(results, text))
-    print("\ntargets:\n" + table(["target", "scale", "measured", "target", "met"], targets(results)))
+        args.results_md.write_text(report.results_markdown(results, text, notes))
+    print("\ntargets:\n" + report.table(["target", "scale", "measured", "target", "met"], report.targets(results)))
     log(f"results: {args.out}")
     return 0
 

@@ -76,13 +76,13 @@ def service_graph(service_settings):
     return GraphState.from_settings(service_settings)
 
 
-def _loaded(server, service_graph, default_graph: bool = True):
-    """``server`` started, with the service graph's named graphs (and, with ``default_graph``, their merge as the
-    default graph) PUT through its Graph Store Protocol."""
+def _loaded(server, service_graph, **where_the_merge_goes):
+    """``server`` started, with the service graph's named graphs and their merge PUT through its Graph Store
+    Protocol, as `aichr-kg load` does (``push``'s options: the merge as default graph, or as a union graph)."""
     from aichr_kg.remote import push
 
     with server:
-        push(service_graph.store, server.store_url, default_graph=default_graph)
+        push(service_graph.store, server.store_url, **where_the_merge_goes)
         yield server
 
 
@@ -96,8 +96,8 @@ def oxigraph(service_graph, tmp_path_factory):
 @pytest.fixture(scope="session")
 def virtuoso(service_graph, tmp_path_factory):
     """A Virtuoso Open Source server (Debian's, own database and ini file) loaded through its Graph Store Protocol."""
-    # Virtuoso's default graph is always the union of its graphs (a bag): no merged copy on top of it
-    yield from _loaded(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")), service_graph, default_graph=False)
+    # its default graph is always the union of its graphs (a bag): the merge goes into a union graph the service sends
+    yield from _loaded(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")), service_graph, union_graph=True)
 
 
 @pytest.fixture(scope="session")

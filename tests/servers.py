@@ -3,9 +3,12 @@
 Both listen on a free loopback port and are stopped by whoever started them.
 """
 
+import os
+import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -35,13 +38,18 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 
 class ServiceThread:
-    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included)."""
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included), through the
+    service's own HTTP protocol with the limits of ``settings`` (default: the defaults), as `aichr-kg serve` does."""
 
-    def __init__(self, app):
+    def __init__(self, app, settings=None):
+        from aichr_kg.settings import Settings
+        from aichr_kg_api.server import protocol_for
+
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                http=protocol_for(settings or Settings()))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 
@@ -85,11 +93,64 @@ class _ServerProcess:
         self.stop()
 
 
+def children(pid: int) -> set[int]:
+    """Process ids of the processes whose parent is ``pid`` (a service's query workers)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+CLI = str(Path(sys.executable).parent / "aichr-kg")
+
+
+class ServeProcess(_ServerProcess):
+    """``aichr-kg serve`` as a user starts it, in a subprocess on a free port, with its settings from ``env``
+    (added to this environment without its AICHR_KG_* variables) and its output kept in ``log``."""
+
+    stop_timeout = 30
+
+    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None):
+        self.folder, self.args, self.port = folder, args, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")}, **(env or {})}
+        self.log = folder / f"serve-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180) -> "ServeProcess":
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen([CLI, "serve", "--port", str(self.port), *self.args], env=self.env,
+                                            cwd=self.folder, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"{self.url}/health", timeout=2):
+                        return self
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError(f"aichr-kg serve did not come up: {self.output()[-2000:]}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def workers(self) -> set[int]:
+        return children(self.process.pid) if self.process is not None else set()
+
+
 class OxigraphServer(_ServerProcess):
     """``oxigraph serve`` (the CLI from the ``oxigraph`` package) over a folder, stoppable and restartable."""
 
-    def __init__(self, location: Path, timeout_s: int = 30):
-        self.location, self.timeout_s = location, timeout_s
+    def __init__(self, location: Path, timeout_s: int = 30, union_default_graph: bool = False):
+        self.location, self.timeout_s, self.union_default_graph = location, timeout_s, union_default_graph
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.query_url, self.store_url = f"{self.url}/query", f"{self.url}/store"
@@ -99,7 +160,8 @@ class OxigraphServer(_ServerProcess):
         binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
         self.process = subprocess.Popen(
             [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(self.timeout_s)],  # the default graph is the merge push writes (not a bag union)
+             "--timeout-s", str(self.timeout_s)]  # the default graph is the merge push writes (not a bag union)
+            + ["--union-default-graph"] * self.union_default_graph,  # ... unless asked to query the bag, as Virtuoso does
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until_up(f"{self.url}/query?query=ASK%7B%7D", timeout=30)
         return self
@@ -115,12 +177,13 @@ class VirtuosoServer(_ServerProcess):
     The ini file is the project's ``deploy/virtuoso/virtuoso.ini`` with this folder and these ports filled
     in; ``deploy/virtuoso/setup.sql`` then hides Virtuoso's own graphs from the anonymous SPARQL user. The
     Graph Store Protocol (``store_url``) takes digest authentication as ``dba`` (the new database's default).
+    ``settings`` replaces the values of named ini keys (the bench sizes the buffer pool and HTTP threads).
     """
 
     stop_timeout = 30  # it writes a checkpoint on the way out
 
-    def __init__(self, location: Path):
-        self.location = location
+    def __init__(self, location: Path, settings: dict[str, str] | None = None):
+        self.location, self.settings = location, settings or {}
         self.port, self.sql_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.query_url = f"{self.url}/sparql"
@@ -129,8 +192,12 @@ class VirtuosoServer(_ServerProcess):
 
     def start(self) -> "VirtuosoServer":
         ini = self.location / "virtuoso.ini"
-        ini.write_text((VIRTUOSO_DIR / "virtuoso.ini").read_text().format(
-            dir=self.location, sql_port=self.sql_port, http_port=self.port))
+        text = (VIRTUOSO_DIR / "virtuoso.ini").read_text().format(dir=self.location, sql_port=self.sql_port, http_port=self.port)
+        for key, value in self.settings.items():
+            text, found = re.subn(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}", text, flags=re.M)
+            if not found:
+                raise ValueError(f"{key} is not a key of deploy/virtuoso/virtuoso.ini")
+        ini.write_text(text)
         self.process = subprocess.Popen(["virtuoso-t", "-c", str(ini), "+foreground"], cwd=self.location,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -151,8 +218,8 @@ class NginxServer:
 
     BINARY = Path("/usr/sbin/nginx")
 
-    def __init__(self, folder: Path, upstream: str, prefix: str):
-        self.folder, self.port = folder, free_port()
+    def __init__(self, folder: Path, upstream: str, prefix: str, port: int | None = None):
+        self.folder, self.port = folder, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
                                                                                   "uwsgi", "scgi"))
@@ -245,3 +312,76 @@ def no_namespace_library(folder: Path) -> Path:
     source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
     subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
     return library
+
+
+class BreakingProxy:
+    """A stand-in SPARQL server on a free port that relays every request to a real one (``upstream``) and, while
+    ``breaking`` names a way, breaks each 200 answer halfway:
+
+    - ``"error text"``: half the answer, then an error message, and the body ended normally (what ``oxigraph
+      serve`` does when a query fails after its first solutions: the client sees a whole-looking 200);
+    - ``"dropped"``: half the answer, then the connection closed short of the ``Content-Length`` it announced.
+    """
+
+    def __init__(self, upstream: str):
+        import http.server
+
+        proxy = self
+        self.upstream, self.breaking = upstream.rstrip("/"), None
+        self.broken = 0  # answers broken so far
+
+        class Relay(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self._relay(None)
+
+            def do_POST(self):
+                self._relay(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def do_PUT(self):
+                self.do_POST()
+
+            def _relay(self, body):
+                forwarded = urllib.request.Request(
+                    proxy.upstream + self.path, data=body, method=self.command,
+                    headers={k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type")})
+                try:
+                    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+                        status, kind, content = answer.status, answer.headers.get("Content-Type", ""), answer.read()
+                except urllib.error.HTTPError as exc:
+                    status, kind, content = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+                way = proxy.breaking if status == 200 and len(content) > 1 else None
+                half = content[:len(content) // 2]
+                sent = half + b"The SPARQL operation has been cancelled" if way == "error text" else content
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(sent)))
+                self.end_headers()
+                if way is None:
+                    self.wfile.write(content)
+                    return
+                proxy.broken += 1
+                self.wfile.write(half if way == "dropped" else sent)
+                if way == "dropped":
+                    self.close_connection = True
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/query"
+        self.thread = threading.Thread(target=self.server.serve_forever, name=f"proxy-{self.port}", daemon=True)
+
+    def __enter__(self) -> "BreakingProxy":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

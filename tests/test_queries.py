@@ -155,6 +155,11 @@ def test_10_architecture(catalogue, store):
     assert ("UN-ACT", "is a programme of", "United Nations Development Programme") in found
     assert ("Timor-Leste", "is a member of", "Association of Southeast Asian Nations") in found
     assert ("AICHR Indonesia", "represents", "Indonesia") in found
+    assert ("Chair of AICHR", "is a post in", "ASEAN Intergovernmental Commission on Human Rights") in found
+    table = run(catalogue, store, "architecture")
+    assert not [r for r in table.rows if "/person/" in r["body"].value]  # people are listed under posts, not bodies
+    chair = {(r["holderLabel"].value, r["years"].value) for r in table.rows if r["bodyLabel"].value == "Chair of AICHR"}
+    assert chair == {("Edmund Bon Tai Soon", "2025"), ("Yong Chanthalangsy", "2024")}
 
 
 def test_11_plan_of_action_provisions(catalogue, store):
@@ -309,3 +314,26 @@ def test_activity_by_state_and_theme_counts_distinct_events(catalogue, store):
     assert counts[("Indonesia", "Trafficking in persons")] == 2
     for row in table.rows:
         assert int(row["events"].value) == len(row["eventList"].value.split("; "))
+
+
+def test_recommendations_explorer_narrows_by_each_setting_and_lists_what_came_of_each(catalogue, store):
+    every = run(catalogue, store, "recommendations")
+    outcomes = store.select("""PREFIX ak: <https://w3id.org/aichr-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?o WHERE { ?o a ?k . ?k rdfs:subClassOf ak:Outcome }""").rows
+    assert len(every.rows) == len(outcomes) == len({r["outcome"].value for r in every.rows})  # each outcome once
+    # trafficking across all events: the 2022 consultation's 8 agreements and the 2024 index recommendation
+    tip = run(catalogue, store, "recommendations", theme="theme:trafficking-in-persons")
+    found = {r["outcome"].value.rsplit("/", 1)[-1] for r in tip.rows}
+    assert found == {f"2022-09-27-tip-consultation-r{n}" for n in range(1, 9)} | {
+        "2024-04-29-regional-consultation-on-the-human-rights-index-r2"}
+    assert len(run(catalogue, store, "recommendations", state="state:phl").rows) == 2  # the 9th ASEAN-UN Summit, Manila
+    assert {r["eventLabel"].value for r in run(catalogue, store, "recommendations", year="2024").rows} == {
+        "Regional Consultation on the Human Rights Index"}
+    both = run(catalogue, store, "recommendations", theme="theme:trafficking-in-persons", eventKind="ak:Consultation",
+               body="body:business-sector")
+    assert [r["outcome"].value.rsplit("/", 1)[-1] for r in both.rows] == ["2022-09-27-tip-consultation-r8"]
+    cebu = next(r for r in every.rows if r["outcome"].value.endswith("2004-4th-workshop-on-the-asean-regional-mechanism-on-human-rights-r2"))
+    assert cebu["whatCameOfIt"].value == f"{ID}follow-up/2004-4th-workshop-r2-cebu-declaration"
+    starts = [r["start"].value[:4] for r in every.rows]
+    assert starts == sorted(starts, reverse=True)  # latest first

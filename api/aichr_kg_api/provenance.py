@@ -13,6 +13,7 @@ aggregate row: the events a count was made of, from GROUP_CONCAT).
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -86,6 +87,16 @@ def date_text(value: str) -> str:
     return value
 
 
+def range_text(first: str, last: str) -> str:
+    """Two dates in words as one span: '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' within a year."""
+    a, b = first.split(" "), last.split(" ")
+    if len(a) == len(b) == 3 and a[1:] == b[1:]:
+        return f"{a[0]}–{last}"
+    if len(a) == len(b) == 3 and a[2] == b[2]:
+        return f"{a[0]} {a[1]} – {last}"
+    return f"{first} – {last}"
+
+
 def shorten(title: str, words: int = 9) -> str:
     """A long official title cut after a few words, so a table cell stays readable (the full title is its tooltip)."""
     split = title.split()
@@ -148,3 +159,21 @@ def row_entities(row: dict, columns: tuple[str, ...]) -> list[str]:
         elif isinstance(term, ox.Literal):
             out.extend(iri for iri in re.split(r"[;\s]+", term.value) if iri)
     return out
+
+
+def coverage(linked, store, catalogue: Catalogue) -> dict[str, Any]:
+    """What the graph is built from, said plainly: the documents, their dates, how much each contributes (the home,
+    questions and dataset pages say it from this one reading, once per service)."""
+    def read() -> dict[str, Any]:
+        documents = []
+        for row in store.select(catalogue.system("source-documents")).rows:
+            issued = row["issued"].value if "issued" in row else ""
+            documents.append({"href": href(row["doc"].value, linked.settings.base),
+                              "title": row["title"].value if "title" in row else row["doc"].value,
+                              "type": row["type"].value if "type" in row else "",
+                              "date": date_text(issued) if issued else "undated",
+                              "issued": issued, "url": row["url"].value if "url" in row else None,
+                              "entities": int(row["entities"].value)})
+        latest = max((d["issued"] for d in documents if d["issued"]), default="")
+        return {"documents": documents, "latest": date_text(latest) if latest else None}
+    return linked.cached("coverage", read)

@@ -114,22 +114,18 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
     rows = [{"property": namer.property(p), "values": sorted(values, key=lambda v: v["text"].lower())}
             for p, values in grouped.items()]
     rows.sort(key=lambda r: _row_order(r["property"]["iri"], r["property"]["text"], base))
+    shown, totals = _shown_incoming(doc.incoming_links, seen, base)
     incoming: list[dict] = []
     for link in doc.incoming:
-        if wording.hidden(link.property.value, base, reverse=True):
+        if (_key(link.subject), link.property.value) not in shown:
             continue
         if not incoming or incoming[-1]["property"]["iri"] != link.property.value:
             incoming.append({"property": namer.property(link.property.value, reverse=True), "items": [],
-                             "total": doc.incoming_by_property.get(link.property.value, 0)})
+                             "total": totals[link.property.value]})
         item = namer.term(link.subject)
         if link.label is not None:
             item["text"] = link.label.value
-        if item["iri"] in seen:  # ASEAN hasUnit ACWC and ACWC unitOf ASEAN: one fact, shown once
-            incoming[-1]["total"] -= 1
-            continue
-        seen.add(item["iri"])
         incoming[-1]["items"].append(item)
-    incoming = [group for group in incoming if group["items"]]
     replaced_by = [namer.term(o) for o in doc.objects(DCT + "isReplacedBy")]
     deprecated = any(isinstance(o, ox.Literal) and o.value == "true" for o in doc.objects(OWL + "deprecated"))
     graphs = sorted({g for gs in doc.statements.values() for g in gs})
@@ -142,7 +138,7 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
         "alt_labels": sorted({o.value for o in doc.objects(SKOS + "altLabel")}),
         "rows": rows,
         "incoming": incoming,
-        "incoming_total": doc.incoming_total,
+        "incoming_total": sum(totals.values()),  # the links a reader can see, over all pages
         "sources": [{**namer.term(src), "text": title.value if title is not None else namer.label(src.value)}
                     for src, title in doc.sources],
         "graphs": [{**namer.term(ox.NamedNode(g)), "text": g[len(base + "graph/"):] if g.startswith(base + "graph/") else g}
@@ -150,6 +146,28 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
         "deprecated": deprecated or bool(replaced_by),
         "replaced_by": replaced_by,
     }
+
+
+def _key(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _shown_incoming(links: list[tuple], seen: set[str], base: str) -> tuple[set[tuple[str, str]], dict[str, int]]:
+    """Which incoming links the page shows, over all its pages, and how many under each property: not the
+    restatements a reader never needs, and each subject once (ASEAN hasUnit ACWC and ACWC unitOf ASEAN are one
+    fact; a subject linked by two properties is listed under the first). Decided over every link, not one page,
+    so that the counts are the rows the pages show."""
+    shown: set[tuple[str, str]] = set()
+    totals: dict[str, int] = {}
+    listed = set(seen)
+    for subject, prop in sorted(links, key=lambda link: (link[1].value, _key(link[0]))):
+        key = _key(subject)
+        if wording.hidden(prop.value, base, reverse=True) or key in listed:
+            continue
+        listed.add(key)
+        shown.add((key, prop.value))
+        totals[prop.value] = totals.get(prop.value, 0) + 1
+    return shown, totals
 
 
 def graph_view(page: GraphPage, vocabulary: Vocabulary, index: LabelIndex, base: str, document: str) -> list[dict]:

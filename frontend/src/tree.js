@@ -1,13 +1,15 @@
 // The architecture as an organisation chart: each body under the one it belongs to (a unit, a part, a
 // programme, an associated entity, a secretariat, a member, a representation), drawn as an indented tree
 // so labels stay full-size and readable at any width. d3-hierarchy (npm, through the lock file) builds and
-// orders the tree; the DOM is nested lists with links, so it reads in order without the picture.
+// orders the tree; the DOM is nested lists with links, so it reads in order without the picture. Posts are not
+// bodies: each body lists its posts and the people the sources name in them, as text under its name.
 import { stratify } from "d3-hierarchy";
 import { local } from "./root.js";
 
 // the relation that places a body under another, strongest first (a body listed under one parent only)
 const PLACES = ["is a unit of", "is part of", "is a programme of", "is an entity associated with",
   "is the secretariat of", "represents", "is a member of"];
+const POST = "is a post in";  // a post is listed under its body, not drawn as a body of its own
 const UNDER = { "is a unit of": "Units", "is part of": "Parts and bodies", "is a programme of": "Programmes",
   "is an entity associated with": "Associated entities", "is the secretariat of": "Secretariat",
   "represents": "Representations", "is a member of": "Members" };
@@ -15,10 +17,19 @@ const UNDER = { "is a unit of": "Units", "is part of": "Parts and bodies", "is a
 export function tree(container, data) {
   const nodes = new Map();
   const parent = new Map();
+  const posts = new Map();  // body IRI -> Map(post IRI -> {post, holders: [{holder, years}]})
   const rank = (relation) => { const i = PLACES.indexOf(relation); return i < 0 ? PLACES.length : i; };
   for (const row of data.rows) {
     const child = row.body, up = row.other, relation = row.relation?.text || row.relationLabel?.text || "";
     if (!child?.iri || !up?.iri || child.iri === up.iri) continue;
+    if (relation === POST) {
+      if (!nodes.has(up.iri)) nodes.set(up.iri, up);
+      if (!posts.has(up.iri)) posts.set(up.iri, new Map());
+      const known = posts.get(up.iri);
+      if (!known.has(child.iri)) known.set(child.iri, { post: child, holders: [] });
+      if (row.holder?.iri) known.get(child.iri).holders.push({ holder: row.holder, years: row.years?.text || "" });
+      continue;
+    }
     nodes.set(child.iri, child);
     nodes.set(up.iri, up);
     const known = parent.get(child.iri);
@@ -39,10 +50,24 @@ export function tree(container, data) {
 
   function label(node) { return nodes.get(node.id)?.text || ""; }
 
+  function anchor(cell) {
+    return cell.href ? el("a", { href: local(cell.href) }, cell.text) : el("span", {}, cell.text);
+  }
+
   function item(node) {
-    const cell = nodes.get(node.id);
-    const name = cell.href ? el("a", { href: local(cell.href) }, cell.text) : el("span", {}, cell.text);
+    const name = anchor(nodes.get(node.id));
     const li = el("li", { class: "orgchart__node" }, name);
+    const held = posts.get(node.id);
+    if (held) {
+      li.append(el("p", { class: "orgchart__group" }, `Posts and people (${held.size})`),
+        el("ul", { class: "orgchart__posts" }, ...[...held.values()].map(({ post, holders }) => {
+          const entry = el("li", {}, anchor(post));
+          holders.forEach(({ holder, years }, n) => {
+            entry.append(n ? ", " : ": ", anchor(holder), years ? ` (${years})` : "");
+          });
+          return entry;
+        })));
+    }
     if (node.children) {
       const groups = new Map();
       for (const child of node.children) {
@@ -58,7 +83,9 @@ export function tree(container, data) {
     return li;
   }
 
-  container.append(el("h2", { class: "view__title" }, `As an organisation chart: ${nodes.size} bodies and states`),
+  const people = [...posts.values()].reduce((n, known) => n + known.size, 0);
+  container.append(el("h2", { class: "view__title" },
+    `As an organisation chart: ${nodes.size} bodies and states, with ${people} posts listed under their body`),
     el("ul", { class: "orgchart", "aria-label": "Organisation chart" }, ...(root.children || []).map(item)));
   return true;
 }

@@ -17,7 +17,7 @@ from aichr_kg.settings import Settings
 from aichr_kg.store import Store, Table
 
 PARAM_TYPES = {"iri", "string", "integer", "year", "date"}
-VIEWS = {"table", "timeline", "network", "map", "chart", "tree"}
+VIEWS = {"table", "timeline", "network", "map", "chart", "tree", "matrix"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -67,6 +67,9 @@ class CannedQuery:
     view_options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     sources: tuple[str, ...] = ()  # columns naming what a row's facts are about (their sources are the row's)
     hide: tuple[str, ...] = ()  # columns a person does not read (IRI lists behind a count, a row's basis)
+    lists: tuple[str, ...] = ()  # columns holding a "; "-separated list of entity IRIs, shown as links
+    # parameter -> the column listing each row's values of it: how many answers each choice has, given the others
+    facets: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # how complete an answer is: {count: column, of: class, says: "... {count} of {total} ... {param}"}
     note: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -80,7 +83,7 @@ class CannedQuery:
         return {
             "name": self.name, "title": self.title, "description": self.description, "topic": self.topic,
             "view": self.view, "view_options": self.view_options, "params": [p.as_dict() for p in self.params],
-            "sources": list(self.sources),
+            "sources": list(self.sources), "facets": dict(self.facets),
         }
 
 
@@ -132,10 +135,14 @@ def load_query(path: Path, settings: Settings) -> CannedQuery:
     view = meta.get("view", "table")
     if view not in VIEWS:
         raise QueryDefinitionError(f"{path.name}: view must be one of {sorted(VIEWS)}")
+    facets = meta.get("facets") or {}
+    if not isinstance(facets, dict) or not set(facets) <= {p.name for p in params}:
+        raise QueryDefinitionError(f"{path.name}: 'facets' maps parameters of the question to the columns listing their values")
     return CannedQuery(
         name=path.stem, title=meta["title"], description=" ".join(str(meta["description"]).split()),
         topic=meta.get("topic", "Other"), view=view, text=text, params=tuple(params), view_options=meta.get("view_options") or {},
         sources=_names(meta, "sources", path.name), hide=_names(meta, "hide", path.name), note=_note(meta, path.name),
+        lists=_names(meta, "lists", path.name), facets={str(k): str(v) for k, v in facets.items()},
     )
 
 

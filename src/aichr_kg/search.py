@@ -22,13 +22,14 @@ service opens it read-only, so a graph of millions of names costs the service ne
 start nor its memory.
 """
 
+import queue
 import re
 import sqlite3
 import tempfile
-import threading
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,7 @@ INSERT INTO name(key, entity, name) SELECT r.key, r.entity, r.name FROM raw r JO
   WHERE r.key != '' ORDER BY length(r.key), r.key, e.iri;
 DROP TABLE raw;
 CREATE INDEX name_key ON name(key);
+CREATE INDEX name_entity ON name(entity);
 INSERT INTO words(rowid, key) SELECT id, key FROM name;
 INSERT INTO grams(rowid, key) SELECT id, key FROM name;
 CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, 'words', 'row');
@@ -137,10 +139,13 @@ def write_index(path: Path, entities: Iterable[Entity], names: Iterable[tuple[st
 
 
 class LabelIndex:
-    """The index in an SQLite file, read-only; ``search`` only reads, so threads may share it (one connection each).
+    """The index in an SQLite file, read-only; ``search`` only reads, so threads may share it (each query borrows a
+    connection of its own from a small pool).
 
     ``LabelIndex(entities, names)`` writes a new index into a temporary file kept as long as the object;
-    ``LabelIndex.open(path)`` reads one a build wrote."""
+    ``LabelIndex.open(path)`` reads one a build wrote, and raises ``sqlite3.DatabaseError`` if it is not one. The
+    first connection is opened there and kept: the file's data stays readable through it if the file is deleted
+    under the running service (the store cache healing), as names held in memory would."""
 
     def __init__(self, entities: Iterable[Entity] = (), names: Iterable[tuple[str, str]] = (), *,
                  path: Path | None = None):
@@ -150,51 +155,94 @@ class LabelIndex:
             path = Path(folder.name) / "labels.sqlite"
             write_index(path, entities, names)
         self.path = path
-        self._local = threading.local()
-        self._size: int | None = None
+        self._free: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        first = self._connect()
+        try:
+            self._size: int = first.execute("SELECT count(*) FROM entity").fetchone()[0]
+            first.execute("SELECT count(*) FROM (SELECT 1 FROM name LIMIT 1)").fetchone()
+        except sqlite3.Error:
+            first.close()
+            raise
+        self._free.put(first)
+        self.entities = _Entities(self)
 
     @classmethod
     def open(cls, path: Path) -> "LabelIndex":
         return cls(path=path)
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:  # immutable: nothing writes the file once built, so SQLite takes no locks
-            db = self._local.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                                  check_same_thread=False)
-        return db
+    def _connect(self) -> sqlite3.Connection:
+        # immutable: nothing writes the file once built, so SQLite takes no locks
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this thread's query alone, given back after it (one more when all are in use; if the file
+        can no longer be opened, the next one given back)."""
+        try:
+            db = self._free.get_nowait()
+        except queue.Empty:
+            try:
+                db = self._connect()
+            except sqlite3.Error:
+                db = self._free.get()
+        try:
+            yield db
+        finally:
+            self._free.put(db)
+
+    def _one(self, sql: str, parameters=()) -> tuple | None:
+        with self._db() as db:
+            return db.execute(sql, parameters).fetchone()
+
+    def _all(self, sql: str, parameters=()) -> list[tuple]:
+        with self._db() as db:
+            return db.execute(sql, parameters).fetchall()
 
     def __len__(self) -> int:
-        if self._size is None:
-            self._size = self._db().execute("SELECT count(*) FROM entity").fetchone()[0]
         return self._size
 
     @property
     def name_count(self) -> int:
-        return self._db().execute("SELECT count(*) FROM name").fetchone()[0]
+        return self._one("SELECT count(*) FROM name")[0]
 
     def iris(self) -> Iterator[str]:
-        return (iri for (iri,) in self._db().execute("SELECT iri FROM entity ORDER BY id"))
+        return (iri for (iri,) in self._all("SELECT iri FROM entity ORDER BY id"))
 
     def acronyms(self) -> dict[str, str]:
         """Short names in capitals the graph gives its entities (ACWC, NHRIs) -> the entity's full name."""
-        return dict(self._db().execute("SELECT name, label FROM acronym"))
+        return dict(self._all("SELECT name, label FROM acronym"))
+
+    def entity(self, iri: str) -> Entity | None:
+        row = self._one("SELECT iri, label, kind, kind_iri FROM entity WHERE iri = ?", (iri,))
+        return Entity(*row) if row else None
 
     def label(self, iri: str) -> str | None:
-        row = self._db().execute("SELECT label FROM entity WHERE iri = ?", (iri,)).fetchone()
+        row = self._one("SELECT label FROM entity WHERE iri = ?", (iri,))
         return row[0] if row else None
+
+    def is_record(self, iri: str) -> bool:
+        """A record linking things (a participation, a post holding, a count...), not a thing a reader looks for."""
+        row = self._one("SELECT record FROM entity WHERE iri = ?", (iri,))
+        return bool(row and row[0])
+
+    def other_names(self, iri: str) -> list[str]:
+        """The entity's names besides its main label (acronyms, other names, labels in other words), shortest first."""
+        return [name for (name,) in self._all(
+            "SELECT n.name FROM entity e JOIN name n ON n.entity = e.id WHERE e.iri = ? AND n.name != e.label"
+            " ORDER BY n.id", (iri,))]
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:
         """The hits ``offset`` to ``offset + limit`` in rank order (records after the things they link)."""
         if limit <= 0 or offset < 0:
             return []
-        ranked = self._ranked(normalise(query), offset + limit)
-        return ranked[offset:offset + limit]
-
-    def _ranked(self, q: str, wanted: int) -> list[Hit]:
+        q = normalise(query)
         if not q:
             return []
-        db = self._db()
+        with self._db() as db:
+            ranked = self._ranked(db, q, offset + limit)
+        return ranked[offset:offset + limit]
+
+    def _ranked(self, db: sqlite3.Connection, q: str, wanted: int) -> list[Hit]:
         limit = wanted * 3 + 20  # look further than asked, so records can be put after the things they link
         best: dict[int, tuple[int, int]] = {}  # entity id -> (tier, name number)
 
@@ -244,6 +292,28 @@ class LabelIndex:
                 return None
             out.append(found[0])
         return None if out == words else out
+
+
+class _Entities(Mapping):
+    """The index's entities by IRI, read from the file as asked for (``index.entities.get(iri)``)."""
+
+    def __init__(self, index: LabelIndex):
+        self._index = index
+
+    def __getitem__(self, iri: str) -> Entity:
+        found = self._index.entity(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+    def __contains__(self, iri) -> bool:
+        return isinstance(iri, str) and self._index.label(iri) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._index.iris()
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 def _matches(db: sqlite3.Connection, table: str, match: str, key: bool = False):

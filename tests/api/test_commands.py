@@ -3,32 +3,21 @@
 import os
 import signal
 import subprocess
-import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
-from servers import OxigraphServer, free_port, wait_until_up
+from servers import CLI, OxigraphServer, children, free_port, wait_until_up
 
 from aichr_kg.cli import main
 from aichr_kg.remote import RemoteStore
 
-CLI = str(Path(sys.executable).parent / "aichr-kg")
 LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
          "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
-
-
-def children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def test_serve_answers_then_stops_with_its_workers(tmp_path):
@@ -83,9 +72,10 @@ def test_load_without_a_server(settings):
 
 def test_load_into_virtuoso_then_serve_in_front_of_it(virtuoso, store, settings):
     """Virtuoso's Graph Store Protocol takes the build (digest auth, graph names kept); `serve --endpoint` answers from it."""
-    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url])
+    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url, "--union-graph"])  # as the README says
     assert result.exit_code == 0, result.output
     assert "dba:dba" not in result.output and "sparql-graph-crud-auth" in result.output
+    assert "as <urn:x-aichr-kg:union-of-named-graphs>" in result.output
     remote = RemoteStore(virtuoso.query_url, timeout=10, queries_dir=settings.queries_dir, passthrough=False)
     assert set(store.graph_names()) <= set(remote.graph_names())
     for graph in store.graph_names():
@@ -112,3 +102,70 @@ def test_load_into_virtuoso_with_a_wrong_password(virtuoso):
     result = CliRunner().invoke(main, ["load", "--endpoint", wrong])
     assert result.exit_code == 1 and "401" in result.output and "wrong" not in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("broken.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', "broken.ttl, line 2: "),
+    ("notes.txt", "not RDF\n", "notes.txt: not a file of an RDF format this service reads"),
+])
+def test_serve_with_a_broken_extra_file_says_which_in_one_line(tmp_path, name, text, said):
+    extra = tmp_path / name
+    extra.write_text(text)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")},
+           "AICHR_KG_STORE_CACHE": str(tmp_path / "stores")}
+    done = subprocess.run([CLI, "serve", "--port", str(free_port()), "--extra", str(extra)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [done.stderr.strip()] and done.stderr.startswith(f"error: {extra.parent}")
+    assert said in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+SHARED = ("SELECT ?person WHERE { <https://w3id.org/aichr-kg/id/holding/bon-chair-of-aichr-2025> "
+          "<http://www.w3.org/ns/org#member> ?person }")  # a statement its source and graph/derived both hold
+
+
+def test_load_with_a_union_graph_makes_the_default_graph_a_set(tmp_path, settings):
+    """A server whose default graph is the bag of its graphs (here Oxigraph told so; Virtuoso always) counts a
+    statement two graphs hold twice. `load --union-graph` writes the merge into a graph of its own, which the
+    service sends as default graph, so it counts once; `load` without it takes that graph away again."""
+    from aichr_kg.remote import UNION_GRAPH
+
+    with OxigraphServer(tmp_path / "oxigraph", union_default_graph=True) as server:
+        def rows() -> int:
+            remote = RemoteStore(server.query_url, timeout=10, queries_dir=settings.queries_dir)
+            assert UNION_GRAPH not in remote.graph_names()
+            return len(remote.select(SHARED).rows)
+
+        assert CliRunner().invoke(main, ["load", "--endpoint", server.store_url, "--no-default-graph"]).exit_code == 0
+        assert rows() == 2
+        result = CliRunner().invoke(main, ["load", "--endpoint", server.store_url, "--union-graph"])
+        assert result.exit_code == 0, result.output
+        assert f"as <{UNION_GRAPH}>" in result.output
+        assert rows() == 1
+        assert CliRunner().invoke(main, ["load", "--endpoint", server.store_url, "--no-default-graph"]).exit_code == 0
+        assert rows() == 2
+
+
+def test_a_large_graph_goes_into_virtuoso_signed(virtuoso):
+    """Virtuoso closes the connection on an unsigned request with a large body (the client saw a reset, not the 401
+    it could answer): once challenged by a small request, as `push` makes first, every request is signed up front.
+    (Not through `push` itself, which would also replace the session server's union graph.)"""
+    import pyoxigraph as ox
+
+    from aichr_kg.remote import EMPTY_GRAPH, N_TRIPLES, _opener
+
+    graph = "urn:x-aichr-kg-test:large"
+    body = ox.serialize([ox.Triple(ox.NamedNode(f"urn:x:s{i}"), ox.NamedNode("urn:x:p"), ox.Literal("v" * 80))
+                         for i in range(15_000)], format=ox.RdfFormat.N_TRIPLES)  # about 1.7 MB
+    url, opener = _opener(virtuoso.store_url)
+    with pytest.raises(urllib.error.HTTPError, match="404"):  # challenged, then answered: no such graph
+        opener.open(f"{url}?graph={EMPTY_GRAPH}", timeout=30)
+    try:
+        put = urllib.request.Request(f"{url}?graph={graph}", data=body, method="PUT", headers={"Content-Type": N_TRIPLES})
+        with opener.open(put, timeout=60) as response:
+            assert response.status in (200, 201, 204)
+        remote = RemoteStore(virtuoso.query_url, timeout=30, queries_dir=Path("queries"), passthrough=False)
+        count = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows[0]["n"]
+        assert int(count.value) == 15_000
+    finally:
+        opener.open(urllib.request.Request(f"{url}?graph={graph}", method="DELETE"), timeout=120).read()

@@ -22,6 +22,15 @@ STATES = [
     ("search", "/search?q=trafiking", None),
     ("glossary", "/glossary", None),
     ("editor", "/editor", "editor"),
+    ("explorer", "/?q=recommendations", None),
+    ("explorer-filtered", "/?q=recommendations&theme=theme:trafficking-in-persons&eventKind=ak:Consultation", None),
+    ("explorer-stale", "/?q=recommendations&year=2004", "stale"),
+    ("matrix", "/?q=activity-by-state-theme", None),
+    ("matrix-cell", "/?q=state-theme-events&state=state:idn&theme=theme:trafficking-in-persons", None),
+    ("orgchart", "/?q=architecture", None),
+    ("dataset", "/.well-known/void", None),
+    ("search-dates", "/search?q=Representative of Indonesia to AICHR", None),
+    ("entity-referred", "/doc/body/aichr", None),
 ]
 
 
@@ -32,25 +41,28 @@ def faults(page) -> list[str]:
             if v["impact"] in ("critical", "serious")]
 
 
-PHONE = {"home", "question-table", "question-map", "entity-event", "editor"}  # the layouts that change at 390 px
+PHONE = {"home", "question-table", "question-map", "entity-event", "editor", "explorer", "matrix", "orgchart"}  # the layouts that change at 390 px
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_no_critical_or_serious_fault_on_any_page(open_page, width):
+def test_no_critical_or_serious_fault_on_any_page(open_page, console, width):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: `make test` installs the front end's packages (npm ci)")
     page = open_page(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe, not the site
-    found = {}
+    found, shown = {}, []
     for name, path, state in STATES:
         if width < 600 and name not in PHONE:
             continue
         page.goto(path)
         page.wait_for_load_state("networkidle")
         if state == "stale":
-            page.select_option("#param-event", index=1)
+            page.locator("#params select").first.select_option(index=1)
         if state == "editor":
             page.locator(".yasqe").first.wait_for()
         problems = faults(page)
+        shown.append(name)
         if problems:
             found[name] = problems
     assert not found, found
+    assert not console.errors, console.errors  # no page state logs an error either
+    assert len(shown) == (len(STATES) if width > 600 else len(PHONE))

@@ -29,6 +29,8 @@ MAIN = {
     "all-events": ("eventLabel", "Event", None),
     "series-timeline": ("eventLabel", "Event", ".timeline"),
     "activity-by-state-theme": ("stateLabel", "State", None),
+    "recommendations": ("outcomeLabel", "Outcome", None),
+    "state-theme-events": ("eventLabel", "Event", None),
 }
 
 # Facts the sources state, which no completion of the data should remove (as in tests/test_queries.py).

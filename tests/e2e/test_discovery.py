@@ -22,3 +22,18 @@ def test_ontology_documentation_by_pylode_runs_under_the_csp(page, console):
     assert page.locator("#ASEANBody").count() == 1
     assert "aichr-kg ontology" in page.locator("h1").first.inner_text()
     assert not console.csp_violations and not console.errors, console.errors
+
+
+def test_the_dataset_page_says_what_the_graph_is_built_from_as_the_home_page_does(page, e2e_service, console, shoot):
+    store = e2e_service.app.state.graph.store
+    documents = {r["title"].value for r in store.select(
+        "SELECT ?title WHERE { ?d a <https://w3id.org/aichr-kg/ontology#SourceDocument> ; <http://purl.org/dc/terms/title> ?title }").rows}
+    page.goto("/")
+    home = page.locator(".coverage").inner_text()
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Dataset").click()
+    coverage = page.locator(".coverage")
+    assert coverage.inner_text() == home  # one partial, one reading of the graph
+    assert f"{len(documents)} source documents" in home and "the latest issued" in home
+    assert {t.strip() for t in coverage.locator(".coverage__documents > li > a:not([rel=external])").all_inner_texts()} == documents
+    shoot(page, "dataset-coverage", locator=coverage)
+    assert not console.errors

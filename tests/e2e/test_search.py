@@ -52,3 +52,30 @@ def test_nothing_found_says_so(page):
     page.goto("/")
     page.locator("#site-search").fill("zzqxv")
     expect(page.get_by_role("listbox")).to_contain_text("Nothing is called “zzqxv”")
+
+
+def test_search_results_say_kind_date_and_other_names(page, e2e_service, shoot, console):
+    store = e2e_service.app.state.graph.store
+    page.goto("/search?q=ACWC")
+    acwc = page.locator("ol.results li", has=page.locator("a[href='/doc/body/acwc']"))
+    expect(acwc.locator(".kind")).to_have_text("ASEAN body")
+    expect(acwc.locator(".also")).to_contain_text("ACWC")
+    page.goto("/search?q=7th ASEAN Human Rights Dialogue")
+    dialogue = page.locator("ol.results li", has=page.locator("a[href='/doc/event/2025-11-17-7th-asean-human-rights-dialogue']"))
+    expect(dialogue.locator(".when")).to_have_text("17 Nov 2025")
+    page.goto("/search?q=Consultation on Human Rights and Countering Trafficking")
+    tip = page.locator("ol.results li", has=page.locator("a[href='/doc/event/2022-09-27-tip-consultation']"))
+    expect(tip.locator(".when")).to_have_text("27–28 Sep 2022")
+    # a post: the span of the days the sources name its holders on; a holding: the day a source names it
+    page.goto("/search?q=Representative of Indonesia to AICHR")
+    days = sorted(r["d"].value for r in store.select("""SELECT DISTINCT ?d WHERE { ?h <http://www.w3.org/ns/opengov#post>
+        <https://w3id.org/aichr-kg/id/post/representative-of-indonesia-to-aichr> ;
+        <https://w3id.org/aichr-kg/ontology#attestedOn> ?d }""").rows)
+    assert days[0] == "2022-10-03" and days[-1] == "2025-11-17"
+    post = page.locator("ol.results li", has=page.locator("a[href='/doc/post/representative-of-indonesia-to-aichr']"))
+    expect(post.locator(".kind")).to_have_text("Post")
+    expect(post.locator(".when")).to_have_text("3 Oct 2022 – 17 Nov 2025")
+    holding = page.locator("ol.results li", has=page.locator("a[href='/doc/holding/wahyuningrum-representative-of-indonesia-to-aichr-2024']"))
+    expect(holding.locator(".when")).to_have_text("named in a source on 8 May 2024")
+    shoot(page, "search-kind-date")
+    assert not console.errors

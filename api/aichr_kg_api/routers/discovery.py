@@ -8,6 +8,7 @@ from aichr_kg_api import crawl
 from aichr_kg_api.deps import StateDep
 from aichr_kg_api.linked import DUMP_MEDIA_TYPES, DUMP_NAME, LinkedData, LinkedDep
 from aichr_kg_api.negotiation import HTML, Format, NotAcceptable
+from aichr_kg_api.provenance import coverage
 from aichr_kg_api.respond import (
     DOCUMENT_FORMATS,
     document_headers,
@@ -24,18 +25,13 @@ router = APIRouter(tags=["discovery"])
 VOID_PATH = "/.well-known/void"
 
 
-def _public(request: Request, linked: LinkedData) -> str:
-    url = linked.settings.public_url or str(request.base_url)
-    return url if url.endswith("/") else url + "/"
-
-
 def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | None) -> Response:
     try:
         chosen = negotiate(request, DOCUMENT_FORMATS, suffix_format)
     except NotAcceptable as exc:
         return not_acceptable(exc, document_headers(VOID_PATH, DOCUMENT_FORMATS, DOCUMENT_FORMATS[-1]))
     stats = linked.stats(graph)
-    base, public = linked.settings.base, _public(request, linked)
+    base, public = linked.settings.base, linked.settings.public
     headers = document_headers(VOID_PATH, DOCUMENT_FORMATS, chosen)
     if chosen is not HTML:
         prefixes = {**linked.vocabulary.prefixes, **VOID_PREFIXES}
@@ -54,6 +50,7 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
                   for suffix, (media_type, title) in DUMP_FORMATS.items()],
         "format_links": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
         "alternates": format_links(VOID_PATH, DOCUMENT_FORMATS[1:]),
+        "coverage": coverage(linked, graph.store, graph.catalogue),
     }
     return html_response(linked.templates, "void.html", context, headers)
 
@@ -67,14 +64,14 @@ def researchers_guide(linked: LinkedDep):
 
 
 @router.get("/robots.txt", summary="Where crawlers may go, and the sitemap", response_class=PlainTextResponse)
-def robots_txt(request: Request, linked: LinkedDep):
-    return PlainTextResponse(crawl.robots(_public(request, linked)))
+def robots_txt(linked: LinkedDep):
+    return PlainTextResponse(crawl.robots(linked.settings.public))
 
 
 @router.get("/sitemap.xml", summary="Every entity's document, the dataset description and the dumps",
             response_class=Response, responses={200: {"content": {"application/xml": {}}}})
-def sitemap_xml(request: Request, graph: StateDep, linked: LinkedDep):
-    public = _public(request, linked)
+def sitemap_xml(graph: StateDep, linked: LinkedDep):
+    public = linked.settings.public
     stats = linked.stats(graph)
     documents = linked.cached("entity-documents", lambda: crawl.entity_documents(graph.store, graph.catalogue,
                                                                                 linked.settings.base))

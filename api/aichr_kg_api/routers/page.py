@@ -29,8 +29,9 @@ from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
-from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
-from aichr_kg_api.respond import html_response
+from aichr_kg_api.matrix import matrix
+from aichr_kg_api.provenance import Provenance, RowBasis, coverage, date_text, range_text, row_entities
+from aichr_kg_api.respond import html_response, not_found
 from aichr_kg_api.templating import href
 
 router = APIRouter(tags=["page"], include_in_schema=False)
@@ -46,6 +47,7 @@ class Cell:
     href: str | None = None
     iri: str | None = None
     value: str | None = None  # the literal as written, when the text says it differently (dates)
+    parts: list["Cell"] | None = None  # a list of entities in one cell (the question's ``lists``), each a link
 
 
 @dataclass
@@ -78,21 +80,26 @@ class Answer:
         return out
 
 
-def _cell_json(cell: Cell) -> dict[str, str]:
-    out = {"text": cell.text}
+def _cell_json(cell: Cell) -> dict:
+    out: dict = {"text": cell.text}
     for key in ("href", "iri", "value"):
         if getattr(cell, key):
             out[key] = getattr(cell, key)
+    if cell.parts:
+        out["parts"] = [_cell_json(part) for part in cell.parts]
     return out
 
 
 def compact(iri: str, base: str) -> str:
-    """``{base}id/theme/x`` -> ``theme:x`` (what a permalink carries); other IRIs unchanged."""
+    """``{base}id/theme/x`` -> ``theme:x``, an ontology class -> ``ak:Consultation`` (what a permalink carries);
+    other IRIs unchanged."""
     ids = base + "id/"
     if iri.startswith(ids):
         kind, sep, slug = iri[len(ids):].partition("/")
         if sep and slug and kind not in PREFIXES:
             return f"{kind}:{slug}"
+    elif iri.startswith(PREFIXES["ak"]) and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", iri[len(PREFIXES["ak"]):]):
+        return "ak:" + iri[len(PREFIXES["ak"]):]
     return iri
 
 
@@ -116,7 +123,8 @@ def heading(name: str) -> str:
 RANGES = {"start": "end", "from": "to", "startDate": "endDate"}
 
 
-def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda iri: None) -> Answer:
+def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda iri: None,
+          lists: tuple[str, ...] = ()) -> Answer:
     names = table.variables
     ranges = {a: b for a, b in RANGES.items() if a in names and b in names and a not in hide}
     columns = []
@@ -139,6 +147,11 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
                 cells.append(Cell(text, href(term.value, base), term.value))
             elif isinstance(term, ox.BlankNode):
                 cells.append(Cell(row[col.label].value if col.label and col.label in row else ""))
+            elif col.name in lists:  # "iri; iri": one link per entity, the labels joined for a file
+                parts = [Cell(label_of(iri) or _fallback_label(iri), href(iri, base), iri)
+                         for iri in term.value.split("; ") if iri]
+                cells.append(Cell("; ".join(p.text for p in parts), iri="; ".join(p.iri for p in parts) or None,
+                                  parts=parts))
             elif col.name in ranges:
                 end = row.get(ranges[col.name])
                 cells.append(Cell(date_range(term, end), value=term.value))
@@ -147,7 +160,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
                 cells.append(Cell(text, value=term.value if text != term.value else None))
         rows.append(cells)
     for col in columns:
-        col.kind = _kind([row.get(col.name) for row in table.rows[:50]])
+        col.kind = "entity" if col.name in lists else _kind([row.get(col.name) for row in table.rows[:50]])
     return Answer(columns, rows, len(table.rows), sorted(hide & set(names)))
 
 
@@ -170,16 +183,9 @@ def literal_text(term) -> str:
 
 def date_range(start, end) -> str:
     """'27 Sep 2022' alone, '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' across months."""
-    first = literal_text(start)
     if end is None or end.value == start.value:
-        return first
-    last = literal_text(end)
-    a, b = first.split(" "), last.split(" ")
-    if len(a) == len(b) == 3 and a[1:] == b[1:]:
-        return f"{a[0]}–{last}"
-    if len(a) == len(b) == 3 and a[2] == b[2]:
-        return f"{a[0]} {a[1]} – {last}"
-    return f"{first} – {last}"
+        return literal_text(start)
+    return range_text(literal_text(start), literal_text(end))
 
 
 def _kind(terms: list) -> str:
@@ -233,7 +239,7 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
         choices = [(_short(v, param.type, settings), label) for v, label in catalogue.allowed_values(param, store)]
         value = _short(value, param.type, settings) if value else ""
         names = dict(choices)
-        counts = _counts(query, param.name, choices, catalogue, store, linked)
+        counts = _counts(query, param.name, choices, catalogue, store, linked, given)
         if counts:
             choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
             years = [_YEAR.search(names[v]) for v, _ in choices]
@@ -247,15 +253,40 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
 
 
 def _counts(query: CannedQuery, name: str, choices, catalogue: Catalogue, store,
-            linked: LinkedData | None) -> dict[str, int] | None:
-    """How many answers each choice of a one-setting question has (once per service), or None when not counted."""
-    if linked is None or not choices or len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+            linked: LinkedData | None, given: dict[str, str]) -> dict[str, int] | None:
+    """How many answers each choice has, or None when not counted: for a setting the question lists as a facet,
+    given the other settings (one run of the question without this one); for a one-setting question, by asking
+    it once per choice (once per service)."""
+    if linked is None or not choices:
         return None
     try:
+        if name in query.facets:
+            return _facet_counts(query, name, given, catalogue, store, linked.settings)
+        if len(query.params) != 1 or len(choices) > COUNTED_CHOICES:
+            return None
         return linked.cached(f"choices:{query.name}:{name}",
                              lambda: _answers_per_choice(query, name, choices, catalogue, store))
     except (TimeoutError, QueryTimeout, Saturated, UpstreamUnavailable):
         return None  # a busy or slow store: offer every value uncounted; the answer says what went wrong
+
+
+def _facet_counts(query: CannedQuery, name: str, given: dict[str, str], catalogue: Catalogue, store,
+                  settings: Settings) -> dict[str, int] | None:
+    """Answers per value of one setting when the others stay as chosen: the question asked without it, each row
+    counted under every value its facet column lists."""
+    others = {k: v for k, v in given.items() if k != name and v and k in {p.name for p in query.params}}
+    try:
+        table = catalogue.run(query.name, others, store)
+    except ParameterError:
+        return None  # another setting is wrong: the answer says which
+    column, kind = query.facets[name], query.param(name).type
+    counts: dict[str, int] = {}
+    for row in table.rows:
+        if column in row:
+            for value in {v for v in row[column].value.split("; ") if v}:
+                key = _short(value, kind, settings)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _answers_per_choice(query: CannedQuery, name: str, choices, catalogue: Catalogue, store) -> dict[str, int]:
@@ -290,15 +321,13 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
          q: str | None = Query(None, description="Name of a canned question")):
     settings = linked.settings
     context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
-                               "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
+                               "answer": None, "error": None, "links": {}, "answer_data": None, "matrix": None,
+                               "page_url": settings.public.rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
                                "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
     if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
-        public = linked.settings.public_url or str(request.base_url)
-        public = public if public.endswith("/") else public + "/"
         stats = linked.stats(request.app.state.graph)
-        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, public)
+        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, settings.public)
     status = 200
     if q:
         given = {k: v for k, v in request.query_params.items() if k not in ("q", "format")}
@@ -332,6 +361,8 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
                 data["counts"] = state_counts(query, context["fields"], catalogue, store)
                 data["stateNames"] = {v: name for f in context["fields"] for v, name in f.names.items()
                                       if v.startswith("state:")}  # states without answers are named too
+            if query.view == "matrix":
+                context["matrix"] = counts_matrix(query, table, catalogue, settings)
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
                            note=completeness(query, context["fields"], table, store, catalogue, settings))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
@@ -341,11 +372,11 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
 def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
     """The table the page shows, every row, with on-screen headings and a Sources column, for a brief."""
     if suffix not in ("csv", "xlsx"):
-        return PlainTextResponse(f"no spreadsheet format '{suffix}': ask for .csv or .xlsx", status_code=404)
+        return not_found(request, linked.templates, f"There is no spreadsheet format '{suffix}': ask for .csv or .xlsx.")
     try:
         query = catalogue.get(name)
     except QueryNotFound as exc:
-        return PlainTextResponse(str(exc), status_code=404)
+        return not_found(request, linked.templates, f"There is {exc}.")
     given = dict(request.query_params)
     try:
         table = catalogue.run(name, given, store)
@@ -429,6 +460,21 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
     })
 
 
+def counts_matrix(query: CannedQuery, table: Table, catalogue: Catalogue, settings: Settings):
+    """The matrix a ``view: matrix`` question asks for, each number linking to the question that lists it."""
+    options = query.view_options
+    listing = catalogue.get(options["cell"]) if options.get("cell") else None
+
+    def link(name: str, row: str, column: str) -> str:
+        return "/?" + urlencode([("q", name), (options["rows"], compact(row, settings.base)),
+                                 (options["columns"], compact(column, settings.base))], safe=":")
+
+    def label(name: str) -> str:
+        return listing.param(name).label if listing else heading(name)
+
+    return matrix(options, table, settings.base, link, label)
+
+
 def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
                  settings: Settings) -> str | None:
     """The question's note on how complete its answer is: 'the sources name ... 3 of 11 member states ...'."""
@@ -442,23 +488,6 @@ def completeness(query: CannedQuery, form: list[Field], table: Table, store, cat
     return query.note["says"].format(count=found, total=total, **values)
 
 
-def coverage(linked: LinkedData, store, catalogue: Catalogue) -> dict[str, Any]:
-    """What the graph is built from, said plainly: the documents, their dates, how much each contributes."""
-    def read() -> dict[str, Any]:
-        documents = []
-        for row in store.select(catalogue.system("source-documents")).rows:
-            issued = row["issued"].value if "issued" in row else ""
-            documents.append({"href": href(row["doc"].value, linked.settings.base),
-                              "title": row["title"].value if "title" in row else row["doc"].value,
-                              "type": row["type"].value if "type" in row else "",
-                              "date": date_text(issued) if issued else "undated",
-                              "issued": issued, "url": row["url"].value if "url" in row else None,
-                              "entities": int(row["entities"].value)})
-        latest = max((d["issued"] for d in documents if d["issued"]), default="")
-        return {"documents": documents, "latest": date_text(latest) if latest else None}
-    return linked.cached("coverage", read)
-
-
 def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
     """The sources of every entity, read once per service (the graph does not change while it runs)."""
     return linked.cached("provenance", lambda: Provenance.read(store, catalogue, linked.settings.base))
@@ -468,7 +497,7 @@ def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, ca
                  limit: int) -> Answer:
     """A canned question's table as people read it, each row with the sources of what it is about."""
     hide = {p.name for p in query.params} | set(query.hide)
-    answer = shape(table, linked.settings.base, hide, limit, linked.index.label)
+    answer = shape(table, linked.settings.base, hide, limit, linked.index.label, query.lists)
     if query.sources:
         known = provenance(linked, store, catalogue)
         answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]

@@ -5,6 +5,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from aichr_kg.execution import UpstreamTimeout, UpstreamUnavailable
+from aichr_kg_api.dating import entity_dates
+from aichr_kg_api.deps import StateDep
 from aichr_kg_api.linked import LinkedDep
 from aichr_kg_api.negotiation import HTML, Format, NotAcceptable, choose
 from aichr_kg_api.respond import html_response, not_acceptable
@@ -20,7 +23,7 @@ SEARCH_FORMATS = [HTML, JSON]  # JSON last: what */* and no Accept get
 @router.get("/search", summary="Find entities by label, acronym or other name", response_class=Response,
             responses={200: {"content": {"application/json": {}, "text/html": {}},
                              "description": "Matches ranked exact > prefix > word prefix > substring, shorter names first."}})
-def search(request: Request, linked: LinkedDep,
+def search(request: Request, linked: LinkedDep, graph: StateDep,
            q: str = Query("", max_length=200, description="Words to look for; case and accents do not matter."),
            limit: int | None = Query(None, ge=1, description="How many results (at most the service's max_search_limit)."),
            offset: int = Query(0, ge=0, le=10_000, description="How many ranked results to skip (paging)."),
@@ -40,7 +43,12 @@ def search(request: Request, linked: LinkedDep,
         ranked = [hit for hit in ranked if hit.entity.kind == kind]
     more = len(ranked) > offset + limit
     hits = ranked[offset:offset + limit]
-    results = [{**hit.as_dict(), "href": href(hit.entity.iri, settings.base)} for hit in hits]
+    try:
+        dates = entity_dates(linked, graph.store, graph.catalogue)
+    except (UpstreamUnavailable, UpstreamTimeout):  # the names are the service's own: results now, dates once it is back
+        dates = {}
+    results = [{**hit.as_dict(), "href": href(hit.entity.iri, settings.base), "when": dates.get(hit.entity.iri),
+                "otherNames": linked.index.other_names(hit.entity.iri)} for hit in hits]
     headers = {"Vary": "Accept"}
     if chosen is HTML:
         def at(n: int) -> str:
