@@ -191,11 +191,16 @@ def test_the_upstream_stopped_then_started_again(remote, upstream):
     try:
         down = label(remote.url)
         page = httpx.get(f"{remote.url}/doc/body/aichr", timeout=30)
+        search = httpx.get(f"{remote.url}/search", params={"q": "AICHR"}, headers={"Accept": "application/json"},
+                           timeout=30)
     finally:
         upstream.start()
     back = time.monotonic()
     assert down.status_code == 502 and "cannot be reached" in down.text
     assert page.status_code == 502
+    # search answers from the service's own label index (its dates wait for the server)
+    (first, *_) = search.json()["results"]
+    assert search.status_code == 200 and first["label"] == AICHR and "AICHR" in first["otherNames"] + [first["matched"]]
     recovered(remote.url, back, "upstream stopped, then started again")
 
 
