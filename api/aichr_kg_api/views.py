@@ -44,8 +44,10 @@ def pick(literals: Iterable, language: str = "en"):
 class Namer:
     """Turns terms into {text, href, title} for a page, with the labels known to it."""
 
-    def __init__(self, base: str, vocabulary: Vocabulary, index: LabelIndex, labels: dict[str, list] | None = None):
+    def __init__(self, base: str, vocabulary: Vocabulary, index: LabelIndex, labels: dict[str, list] | None = None,
+                 gettext=lambda message: message):
         self.base, self.vocabulary, self.index, self.labels = base, vocabulary, index, labels or {}
+        self.gettext = gettext  # the interface's catalogue: headings and vocabulary values in the page's language
 
     def label(self, iri: str) -> str:
         found = pick(self.labels.get(iri, ()))
@@ -55,9 +57,10 @@ class Namer:
 
     def term(self, term, derived: bool = False) -> dict:
         """{text, href, title, lang, datatype, derived} for a term (every key always present)."""
-        out = {"text": "", "href": None, "title": None, "iri": None, "lang": None, "datatype": None, "derived": derived}
+        out = {"text": "", "href": None, "title": None, "iri": None, "lang": None, "datatype": None, "derived": derived,
+               "kind": None}
         if isinstance(term, ox.NamedNode) and term.value in wording.VALUES:  # "Online", not schema:Online...
-            out.update(text=wording.VALUES[term.value], title=term.value, iri=term.value)
+            out.update(text=self.gettext(wording.VALUES[term.value]), title=term.value, iri=term.value)
         elif isinstance(term, ox.NamedNode):
             out.update(text=self.label(term.value), href=href(term.value, self.base), title=term.value, iri=term.value)
         elif isinstance(term, ox.BlankNode):
@@ -75,14 +78,18 @@ class Namer:
     def property(self, iri: str, reverse: bool = False) -> dict:
         """A relation as the page's heading for it: plain words, read from this entity's side."""
         text = wording.heading(iri, self.base, reverse)
-        if text is None:
+        if text is not None:
+            text = self.gettext(text)
+        else:
             label = self.vocabulary.property_label(iri)
-            text = f"Linked here as “{label}” by" if reverse else label[:1].upper() + label[1:]
+            text = (self.gettext("Linked here as “%(relation)s” by") % {"relation": label} if reverse
+                    else label[:1].upper() + label[1:])
         return {"text": text, "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
     def kind(self, iri: str) -> dict:
-        return {"text": wording.KINDS.get(iri) or self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+        known = wording.KINDS.get(iri)
+        return {"text": self.gettext(known) if known else self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
 
@@ -93,17 +100,92 @@ def _row_order(iri: str, label: str, base: str) -> tuple:
     return (1, 0, label.lower())
 
 
-def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, base: str) -> dict:
-    namer = Namer(base, vocabulary, index, doc.labels)
+# The layout of each kind of entity: the kind its IRI names ({base}id/KIND/...) -> its template under
+# templates/entity/. Kinds not listed (records: participations, holdings, counts...) use the generic one.
+LAYOUTS = {"body": "body", "state": "body", "person": "person", "post": "post", "event": "event",
+           "series": "series", "instrument": "instrument", "provision": "provision", "outcome": "outcome",
+           "theme": "theme", "place": "place", "source": "source"}
+
+
+def layout_of(iri: str, base: str) -> str:
+    kind = iri[len(base + "id/"):].partition("/")[0] if iri.startswith(base + "id/") else ""
+    return LAYOUTS.get(kind, "generic")
+
+
+class EntityPage(dict):
+    """What an entity's page shows, for its kind's template to place: ``take`` hands over sections (the facts
+    this entity states and the lists of what points at it) by key, each once; what no template takes stays
+    for the common "Other facts" and "Referred to by" at the end, so nothing is lost and nothing shown twice.
+
+    A key is the property's prefixed name (``schema:startDate``), with ``^`` in front for the reverse
+    direction (``^schema:superEvent``: the events that are part of this one), as in a SPARQL path.
+    """
+
+    def __init__(self, fields: dict, sections: dict[str, dict]):
+        super().__init__(fields)
+        self._sections = sections  # key -> {heading, values, total, key, reverse}
+        self._taken: set[str] = set()
+
+    def take(self, *keys: str, heading: str | None = None) -> list[dict]:
+        """The sections of these keys that the entity has, in this order; keys read under the same heading
+        (``schema:subEvent`` and ``^schema:superEvent``: "Sessions") become one section, values once."""
+        out: dict[str, dict] = {}
+        for key in keys:
+            found = self._sections.get(key)
+            if found is None or key in self._taken:
+                continue
+            self._taken.add(key)
+            words = heading or found["heading"]
+            if words in out:
+                known = {v["iri"] or v["text"] for v in out[words]["values"]}
+                extra = [v for v in found["values"] if (v["iri"] or v["text"]) not in known]
+                out[words]["values"] += extra
+                out[words]["total"] += len(extra)
+            else:
+                out[words] = {**found, "heading": words, "values": list(found["values"])}
+        return list(out.values())
+
+    def prefer(self, *keys: str, heading: str | None = None) -> list[dict]:
+        """The first of these keys the entity has; the others say the same in less detail and are dropped."""
+        for key in keys:
+            if key in self._sections and key not in self._taken:
+                self.drop(*keys)
+                return [{**self._sections[key], "heading": heading or self._sections[key]["heading"]}]
+        return []
+
+    def drop(self, *keys: str) -> str:
+        """Leave these out: the kind's template shows the same facts another way (a table of who took part)."""
+        self._taken.update(keys)
+        return ""
+
+    @property
+    def rest(self) -> list[dict]:
+        """The facts no template placed, in reading order."""
+        return [s for k, s in self._sections.items() if not k.startswith("^") and k not in self._taken]
+
+    @property
+    def rest_incoming(self) -> list[dict]:
+        return [s for k, s in self._sections.items() if k.startswith("^") and k not in self._taken]
+
+
+def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, base: str,
+                words=None) -> EntityPage:
+    """The page of an entity: its head, then its facts and what points at it as sections keyed by relation,
+    headings in plain words read from this entity's side and translated by ``words`` (the catalogue)."""
+    gettext = words.gettext if words is not None else (lambda message: message)
+    namer = Namer(base, vocabulary, index, doc.labels, gettext)
     iri = doc.entity.value
     derived_graph = base + "graph/derived"
     label = pick(doc.objects(RDFS + "label"))
     description = pick(doc.objects(DCT + "description")) or pick(doc.objects(SKOS + "definition"))
     kinds = vocabulary.most_specific(o.value for o in doc.objects(RDF + "type") if isinstance(o, ox.NamedNode))
     grouped: dict[str, list] = {}
-    # each fact once: a value shown (the description, or under one relation) is not repeated under another
+    # each fact once: a value shown (the description, or under one relation) is not repeated under another;
+    # curated statements first, so that a value curated and also derived is shown as curated
     seen: set[str] = {description.value} if description is not None else set()
-    for (p, o), graphs in sorted(doc.statements.items(), key=lambda item: item[1] == {derived_graph}):
+    ordered = sorted(doc.statements.items(),
+                     key=lambda item: (item[1] == {derived_graph}, wording.rank(item[0][0].value)))
+    for (p, o), graphs in ordered:
         if p.value in _HEAD or wording.hidden(p.value, base):
             continue
         value = namer.term(o, derived=graphs == {derived_graph})
@@ -114,34 +196,42 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
     rows = [{"property": namer.property(p), "values": sorted(values, key=lambda v: v["text"].lower())}
             for p, values in grouped.items()]
     rows.sort(key=lambda r: _row_order(r["property"]["iri"], r["property"]["text"], base))
-    incoming: list[dict] = []
+    sections: dict[str, dict] = {}
+    for row in rows:
+        prop = row["property"]
+        sections[vocabulary.curie(prop["iri"])] = {"key": vocabulary.curie(prop["iri"]), "heading": prop["text"],
+                                                    "property": prop, "values": row["values"],
+                                                    "total": len(row["values"]), "reverse": False}
     for link in doc.incoming:
         if wording.hidden(link.property.value, base, reverse=True):
             continue
-        if not incoming or incoming[-1]["property"]["iri"] != link.property.value:
-            incoming.append({"property": namer.property(link.property.value, reverse=True), "items": [],
-                             "total": doc.incoming_by_property.get(link.property.value, 0)})
+        key = "^" + vocabulary.curie(link.property.value)
+        if key not in sections:
+            prop = namer.property(link.property.value, reverse=True)
+            sections[key] = {"key": key, "heading": prop["text"], "property": prop, "values": [],
+                             "total": doc.incoming_by_property.get(link.property.value, 0), "reverse": True}
         item = namer.term(link.subject)
         if link.label is not None:
             item["text"] = link.label.value
         if item["iri"] in seen:  # ASEAN hasUnit ACWC and ACWC unitOf ASEAN: one fact, shown once
-            incoming[-1]["total"] -= 1
+            sections[key]["total"] -= 1
             continue
         seen.add(item["iri"])
-        incoming[-1]["items"].append(item)
-    incoming = [group for group in incoming if group["items"]]
+        entity = index.entities.get(item["iri"] or "")
+        item["kind"] = entity.kind if entity is not None else ""
+        sections[key]["values"].append(item)
+    sections = {k: s for k, s in sections.items() if s["values"]}
     replaced_by = [namer.term(o) for o in doc.objects(DCT + "isReplacedBy")]
     deprecated = any(isinstance(o, ox.Literal) and o.value == "true" for o in doc.objects(OWL + "deprecated"))
     graphs = sorted({g for gs in doc.statements.values() for g in gs})
-    return {
+    return EntityPage({
         "iri": iri,
+        "layout": layout_of(iri, base),
         "label": label.value if label is not None else (index.label(iri) or vocabulary.curie(iri)),
         "curie": vocabulary.curie(iri),
         "description": description.value if description is not None else None,
         "kinds": [namer.kind(k) for k in kinds],
         "alt_labels": sorted({o.value for o in doc.objects(SKOS + "altLabel")}),
-        "rows": rows,
-        "incoming": incoming,
         "incoming_total": doc.incoming_total,
         "sources": [{**namer.term(src), "text": title.value if title is not None else namer.label(src.value)}
                     for src, title in doc.sources],
@@ -149,7 +239,24 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
                    for g in graphs],
         "deprecated": deprecated or bool(replaced_by),
         "replaced_by": replaced_by,
-    }
+    }, sections)
+
+
+def participants(table, namer: "Namer", event: str) -> list[dict]:
+    """Who took part in an event or its sessions, one row per person or body with its roles merged and the
+    parts it took part in (None: the whole event); the rows of the canned question ``event-participants``."""
+    merged: dict[str, dict] = {}
+    for row in table.rows:
+        who = row["participant"].value
+        entry = merged.setdefault(who, {
+            "who": {**namer.term(row["participant"]), "text": row["participantLabel"].value},
+            "roles": [], "parts": [], "on_behalf_of": row["onBehalfOfLabel"].value if "onBehalfOfLabel" in row else ""})
+        part = None if row["part"].value == event else {**namer.term(row["part"]), "text": row["partLabel"].value}
+        if part not in entry["parts"]:
+            entry["parts"].append(part)
+        if row["roleLabel"].value not in entry["roles"]:
+            entry["roles"].append(row["roleLabel"].value)
+    return list(merged.values())
 
 
 def graph_view(page: GraphPage, vocabulary: Vocabulary, index: LabelIndex, base: str, document: str) -> list[dict]:

@@ -4,13 +4,14 @@
 // orders the tree; the DOM is nested lists with links, so it reads in order without the picture.
 import { stratify } from "d3-hierarchy";
 import { local } from "./root.js";
+import { t } from "./messages.js";
 
 // the relation that places a body under another, strongest first (a body listed under one parent only)
 const PLACES = ["is a unit of", "is part of", "is a programme of", "is an entity associated with",
   "is the secretariat of", "represents", "is a member of"];
-const UNDER = { "is a unit of": "Units", "is part of": "Parts and bodies", "is a programme of": "Programmes",
-  "is an entity associated with": "Associated entities", "is the secretariat of": "Secretariat",
-  "represents": "Representations", "is a member of": "Members" };
+const UNDER = () => ({ "is a unit of": t("Units"), "is part of": t("Parts and bodies"), "is a programme of": t("Programmes"),
+  "is an entity associated with": t("Associated entities"), "is the secretariat of": t("Secretariat"),
+  "represents": t("Representations"), "is a member of": t("Members") });
 
 export function tree(container, data) {
   const nodes = new Map();
@@ -46,7 +47,7 @@ export function tree(container, data) {
     if (node.children) {
       const groups = new Map();
       for (const child of node.children) {
-        const heading = UNDER[parent.get(child.id)?.relation] || "Linked";
+        const heading = UNDER()[parent.get(child.id)?.relation] || t("Linked");
         if (!groups.has(heading)) groups.set(heading, []);
         groups.get(heading).push(child);
       }
@@ -58,8 +59,8 @@ export function tree(container, data) {
     return li;
   }
 
-  container.append(el("h2", { class: "view__title" }, `As an organisation chart: ${nodes.size} bodies and states`),
-    el("ul", { class: "orgchart", "aria-label": "Organisation chart" }, ...(root.children || []).map(item)));
+  container.append(el("h2", { class: "view__title" }, t("As an organisation chart: {n} bodies and states", { n: nodes.size })),
+    el("ul", { class: "orgchart", "aria-label": t("Organisation chart") }, ...(root.children || []).map(item)));
   return true;
 }
 

@@ -33,7 +33,7 @@ from aichr_kg_api.respond import (
 )
 from aichr_kg_api.templating import sparql_link
 from aichr_kg import ontology_doc
-from aichr_kg_api.views import entity_view, graph_view
+from aichr_kg_api.views import Namer, entity_view, graph_view, participants
 
 router = APIRouter(tags=["linked data"])
 
@@ -85,11 +85,20 @@ def entity_document(kind: str, slug: str, request: Request, graph: StateDep, lin
     query = "" if page == 1 else f"?page={page}"
     headers = document_headers(path, DOCUMENT_FORMATS, chosen, query, pager["next"], pager["prev"])
     if chosen is HTML:
-        context = {"e": entity_view(doc, linked.vocabulary, linked.index, settings.base), "pages": pager,
+        view = entity_view(doc, linked.vocabulary, linked.index, settings.base, linked.words)
+        context = {"e": view, "pages": pager, "participants": _participants(graph, linked, view),
                    "format_links": format_links(path, DOCUMENT_FORMATS[1:], query),
                    "alternates": format_links(path, DOCUMENT_FORMATS[1:], query)}
         return html_response(linked.templates, "entity.html", context, headers)
     return rdf_response(doc.triples(), chosen, linked.vocabulary.prefixes, headers)
+
+
+def _participants(graph, linked: LinkedData, view) -> list[dict]:
+    """An event's page lists who took part, in what role (the canned question's rows); other kinds: nothing."""
+    if view["layout"] != "event":
+        return []
+    table = graph.catalogue.run("event-participants", {"event": view["iri"]}, graph.store)
+    return participants(table, Namer(linked.settings.base, linked.vocabulary, linked.index), view["iri"])
 
 
 def _pager(here: str, page: int, last: int) -> dict:

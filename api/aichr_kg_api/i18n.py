@@ -1,0 +1,81 @@
+"""The interface's words in one catalogue (``locale/messages.pot``), ready for translation.
+
+Templates mark their text with ``{% trans %}`` or ``_()`` (Jinja2's i18n extension), Python modules call
+``gettext`` on an ``Interface`` (or mark a table of words with ``N_`` and translate them where shown), and the
+page's scripts (``frontend/src/*.js``) call ``t()``: ``make messages`` extracts all three into the catalogue
+(``babel.cfg`` says where to look). The language is ``Settings.locale`` (default English, the words as
+written); a translation is a compiled ``LOCALE/LC_MESSAGES/messages.mo`` under ``Settings.locale_dir`` or
+under ``locale/`` here. The scripts get their words from the page itself: ``script_messages`` is written
+into every page as a JSON data block (never executed, so the Content-Security-Policy stays strict).
+"""
+
+import gettext as stdlib_gettext
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from aichr_kg.settings import Settings
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+CATALOGUE = LOCALE_DIR / "messages.pot"
+DOMAIN = "messages"
+SCRIPTS = "frontend/"  # where the scripts' messages come from, as the catalogue's locations name it
+
+
+def N_(message: str) -> str:
+    """Marks a word for the catalogue where it is defined (a table of headings); translated where it is shown."""
+    return message
+
+
+def translations(settings: Settings) -> NullTranslations:
+    """The catalogue for ``settings.locale``: a folder of the settings' own first, then the package's; English
+    (the words as written) when the locale is English or no catalogue has it."""
+    if settings.locale.split("_")[0] == "en":
+        return NullTranslations()
+    for folder in (settings.locale_dir, LOCALE_DIR):
+        if folder is not None and (folder / settings.locale / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+            return Translations.load(str(folder), [settings.locale], DOMAIN)
+    raise ValueError(f"no catalogue for locale '{settings.locale}': expected {settings.locale}/LC_MESSAGES/"
+                     f"{DOMAIN}.mo under {settings.locale_dir or LOCALE_DIR}")
+
+
+@lru_cache(maxsize=1)
+def _script_ids() -> tuple[str, ...]:
+    """The messages the catalogue says the scripts use (its locations under frontend/)."""
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    return tuple(sorted(m.id for m in catalogue if m.id and isinstance(m.id, str)
+                        and any(path.startswith(SCRIPTS) for path, _ in m.locations)))
+
+
+def script_messages(words: stdlib_gettext.NullTranslations) -> dict[str, str]:
+    """msgid -> the words shown, for every message of the page's scripts (what ``t()`` in the page looks up)."""
+    return {msgid: words.gettext(msgid) for msgid in _script_ids()}
+
+
+# pybabel's options for the catalogue: file-only locations (stable when lines move), sorted, no line wrapping
+KEYWORDS = ("N_", "t")  # beside Babel's own (_, gettext, ngettext...): N_ in Python tables, t() in the scripts
+EXTRACT = ["extract", "-F", "babel.cfg", *[a for k in KEYWORDS for a in ("-k", k)], "--add-location=file",
+           "--sort-output", "--no-wrap", "--project=aichr-kg", "--copyright-holder=aichr-kg contributors",
+           "--ignore-dirs=.* ._ node_modules dist releases"]  # babel.cfg's patterns are relative to the project
+
+
+def extract(output: Path, root: Path) -> None:
+    """Extract the catalogue afresh into ``output`` (run from the project's ``root``, where babel.cfg is)."""
+    import os
+
+    from babel.messages.frontend import CommandLineInterface
+
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        CommandLineInterface().run(["pybabel", "-q", *EXTRACT, "-o", str(output), "."])
+    finally:
+        os.chdir(here)
+
+
+if __name__ == "__main__":  # make messages
+    extract(CATALOGUE, Path.cwd())
+    print(f"wrote {CATALOGUE}")
