@@ -242,6 +242,11 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
     }, sections)
 
 
+# What an event's table of who took part in what role says (templates/entity/event.html drops these sections):
+# the people and bodies, and the participation records behind them
+PARTICIPATION_KEYS = ("schema:attendee", "schema:organizer", "schema:sponsor", "prov:qualifiedAssociation", "^ak:inEvent")
+
+
 def participants(table, namer: "Namer", event: str) -> list[dict]:
     """Who took part in an event or its sessions, one row per person or body with its roles merged and the
     parts it took part in (None: the whole event); the rows of the canned question ``event-participants``."""

@@ -288,8 +288,8 @@ def topics(catalogue: Catalogue) -> "OrderedDict[str, list[CannedQuery]]":
 @router.get("/", response_class=HTMLResponse, summary="The query page")
 def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
          q: str | None = Query(None, description="Name of a canned question")):
-    settings = linked.settings
-    context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
+    settings, _ = linked.settings, linked.words.gettext
+    context: dict[str, Any] = {"title": _("Ask a question"), "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
                                "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
@@ -305,26 +305,26 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
         try:
             query = catalogue.get(q)
         except QueryNotFound:
-            context["error"] = {"title": "We do not know that question.", "parameter": None,
-                                "next": "Pick one of the questions listed on this page."}
+            context["error"] = {"title": _("We do not know that question."), "parameter": None,
+                                "next": _("Pick one of the questions listed on this page.")}
             return html_response(linked.templates, "page/index.html", context, status_code=404)
         context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings, linked))
         try:
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
-            status, context["error"] = 422, _parameter_sentence(query, exc)
+            status, context["error"] = 422, _parameter_sentence(query, exc, _)
         except (TimeoutError, QueryTimeout, UpstreamTimeout):
             status, context["error"] = 504, {
-                "title": "The graph took too long to answer this question.", "parameter": None,
-                "next": "Ask again in a moment, or choose a narrower setting (one event, one theme)."}
+                "title": _("The graph took too long to answer this question."), "parameter": None,
+                "next": _("Ask again in a moment, or choose a narrower setting (one event, one theme).")}
         except (UpstreamUnavailable, UpstreamError):
             status, context["error"] = 502, {
-                "title": "The service cannot answer right now: its database cannot be reached.",
-                "parameter": None, "next": "Wait a few seconds, then ask again."}
+                "title": _("The service cannot answer right now: its database cannot be reached."),
+                "parameter": None, "next": _("Wait a few seconds, then ask again.")}
         except Saturated:
             status, context["error"] = 503, {
-                "title": "The service cannot answer right now: it is busy.",
-                "parameter": None, "next": "Wait a few seconds, then ask again."}
+                "title": _("The service cannot answer right now: it is busy."),
+                "parameter": None, "next": _("Wait a few seconds, then ask again.")}
         else:
             answer = shape_answer(query, table, linked, store, catalogue, settings.max_html_rows)
             data = answer_data(query, context["fields"], answer)
@@ -361,7 +361,7 @@ def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, 
 
 @router.get("/questions", response_class=HTMLResponse, summary="Every canned question, by topic")
 def questions(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
-    context = {"title": "Questions you can ask", "topics": topics(catalogue),
+    context = {"title": linked.words.gettext("Questions you can ask"), "topics": topics(catalogue),
                "coverage": coverage(linked, store, catalogue)}
     return html_response(linked.templates, "page/questions.html", context)
 
@@ -374,7 +374,7 @@ def glossary(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
                  "href": href(row["entity"].value, linked.settings.base),
                  "description": row["description"].value if "description" in row else ""}
                 for row in store.select(catalogue.system("glossary")).rows]
-    context = {"title": "Glossary of acronyms", "entries": linked.cached("glossary", read)}
+    context = {"title": linked.words.gettext("Glossary of acronyms"), "entries": linked.cached("glossary", read)}
     return html_response(linked.templates, "page/glossary.html", context)
 
 
@@ -387,7 +387,7 @@ def favicon() -> Response:
 
 @router.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) over /sparql")
 def editor(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
-    context = {"title": "SPARQL editor", "examples": examples(catalogue, store),
+    context = {"title": linked.words.gettext("SPARQL editor"), "examples": examples(catalogue, store),
                "prefixes": linked.vocabulary.prefixes}
     return html_response(linked.templates, "page/editor.html", context)
 
@@ -412,6 +412,7 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
         if wording.hidden(relation, settings.base):
             continue
         words = wording.heading(relation, settings.base, reverse=incoming)  # read from this entity's side
+        words = linked.words.gettext(words) if words else None
         arrow = "←" if incoming else "→"
         rows.append({"other": {"text": row["otherLabel"].value, "href": href(other, settings.base), "iri": other},
                      "relation": {"text": words or f"{arrow} {linked.vocabulary.property_label(relation)}"}})
@@ -525,16 +526,17 @@ def state_counts(query: CannedQuery, form: list[Field], catalogue: Catalogue, st
     return counts
 
 
-def _parameter_sentence(query: CannedQuery, exc: ParameterError) -> dict[str, str]:
-    """A bad parameter as a sentence a person understands, with what to try next."""
+def _parameter_sentence(query: CannedQuery, exc: ParameterError, _=lambda message: message) -> dict[str, str]:
+    """A bad parameter as a sentence a person understands, with what to try next (``_``: the catalogue)."""
     known = {p.name: p.label for p in query.params}
     if exc.param not in known:
-        return {"title": f"This question has no setting called “{exc.param}”.",
-                "next": "Remove it from the address, or choose the question again from the list.",
+        return {"title": _("This question has no setting called “%(name)s”.") % {"name": exc.param},
+                "next": _("Remove it from the address, or choose the question again from the list."),
                 "parameter": exc.param}
     label = known[exc.param]
-    return {"title": f"The value given for “{label}” cannot be used: {exc.reason}.",
-            "next": f"Choose a {label.lower()} from the list and ask again.", "parameter": exc.param}
+    return {"title": _("The value given for “%(setting)s” cannot be used: %(reason)s.") % {"setting": label, "reason": exc.reason},
+            "next": _("Choose a %(setting)s from the list and ask again.") % {"setting": label.lower()},
+            "parameter": exc.param}
 
 
 def _answers(n: int) -> str:

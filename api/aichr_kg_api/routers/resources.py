@@ -33,7 +33,7 @@ from aichr_kg_api.respond import (
 )
 from aichr_kg_api.templating import sparql_link
 from aichr_kg import ontology_doc
-from aichr_kg_api.views import Namer, entity_view, graph_view, participants
+from aichr_kg_api.views import PARTICIPATION_KEYS, Namer, entity_view, graph_view, participants
 
 router = APIRouter(tags=["linked data"])
 
@@ -87,6 +87,7 @@ def entity_document(kind: str, slug: str, request: Request, graph: StateDep, lin
     if chosen is HTML:
         view = entity_view(doc, linked.vocabulary, linked.index, settings.base, linked.words)
         context = {"e": view, "pages": pager, "participants": _participants(graph, linked, view),
+                   "participation_keys": PARTICIPATION_KEYS,
                    "format_links": format_links(path, DOCUMENT_FORMATS[1:], query),
                    "alternates": format_links(path, DOCUMENT_FORMATS[1:], query)}
         return html_response(linked.templates, "entity.html", context, headers)
