@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from aichr_kg.catalogue import Catalogue
+from aichr_kg_api.dates import date_text
 from aichr_kg_api.templating import href
 
 AK = "https://w3id.org/aichr-kg/ontology#"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -72,18 +72,6 @@ class RowBasis:
     def as_json(self) -> dict:
         return {"sources": [s.as_json() for s in self.sources],
                 "readings": [{"kind": r.kind, "words": r.words, "note": r.note} for r in self.readings]}
-
-
-def date_text(value: str) -> str:
-    """'2024-05-08' -> '8 May 2024', '2025-11' -> 'Nov 2025', '2019' -> '2019'."""
-    try:
-        if len(value) >= 10:
-            return f"{int(value[8:10])} {_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-        if len(value) == 7:
-            return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-    except (ValueError, IndexError):
-        pass
-    return value
 
 
 def shorten(title: str, words: int = 9) -> str:

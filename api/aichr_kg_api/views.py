@@ -13,7 +13,7 @@ from aichr_kg.search import LabelIndex
 from aichr_kg.vocabulary import Vocabulary
 from aichr_kg_api import wording
 from aichr_kg_api.describe import EntityDocument, GraphPage
-from aichr_kg_api.provenance import date_text
+from aichr_kg_api.dates import date_range, date_text
 from aichr_kg_api.templating import href
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -202,6 +202,7 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
         sections[vocabulary.curie(prop["iri"])] = {"key": vocabulary.curie(prop["iri"]), "heading": prop["text"],
                                                     "property": prop, "values": row["values"],
                                                     "total": len(row["values"]), "reverse": False}
+    _one_date_range(sections, doc, gettext)
     for link in doc.incoming:
         if wording.hidden(link.property.value, base, reverse=True):
             continue
@@ -240,6 +241,17 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
         "deprecated": deprecated or bool(replaced_by),
         "replaced_by": replaced_by,
     }, sections)
+
+
+def _one_date_range(sections: dict[str, dict], doc: EntityDocument, gettext) -> None:
+    """A start and an end date read as one range ('27–28 Sep 2022', under "Dates"), not as two facts."""
+    starts, ends = doc.objects(SCHEMA + "startDate"), doc.objects(SCHEMA + "endDate")
+    if len(starts) != 1 or len(ends) != 1 or "schema:startDate" not in sections or "schema:endDate" not in sections:
+        return
+    first = sections["schema:startDate"]
+    first["values"] = [{**first["values"][0], "text": date_range(starts[0], ends[0])}]
+    first["heading"] = gettext("Dates")
+    del sections["schema:endDate"]
 
 
 # What an event's table of who took part in what role says (templates/entity/event.html drops these sections):

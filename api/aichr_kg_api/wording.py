@@ -32,7 +32,7 @@ RELATIONS = {
     ORG + "hasPost": (N_("Posts"), N_("Post in")),
     ORG + "holds": (N_("Held the post of"), N_("Held by")),
     ORG + "heldBy": (N_("Held by"), N_("Held the post of")),
-    ORG + "member": (N_("Person"), N_("Post holdings")),
+    ORG + "member": (N_("Person"), N_("Memberships and post holdings")),
     ORG + "organization": (N_("Body"), N_("Post holdings in it")),
     ORG + "linkedTo": (N_("Linked to"), N_("Linked to")),
     ORG + "hasSite": (N_("Site"), N_("Site of")),
@@ -94,6 +94,7 @@ RELATIONS = {
     AK + "admittedAt": (N_("Admitted at"), N_("Admitted here")),
     AK + "curatorNote": (N_("Curators' note"), N_("Curators' note")),
     AK + "locator": (N_("Where in the source"), N_("Where in the source")),
+    AK + "citation": (N_("Reference"), N_("Reference for")),
     AK + "statedCount": (N_("Figures the source gives"), N_("Figure of")),
     AK + "followUpOf": (N_("Follow-up of"), N_("What came of it")),
     AK + "followedUpBy": (N_("Followed up by"), N_("Follows up")),
@@ -109,7 +110,7 @@ HIDDEN = {SKOS + "prefLabel", SKOS + "inScheme", SKOS + "topConceptOf", SKOS + "
           OWL + "sameAs", RDFS + "isDefinedBy", PROV + "wasGeneratedBy", PROV + "agent", PROV + "hadRole",
           PROV + "wasAssociatedWith", PROV + "wasDerivedFrom", SCHEMA + "about",
           SCHEMA + "mentions", SCHEMA + "funder", "http://xmlns.com/foaf/0.1/name", DCT + "title", DCT + "source",
-          AK + "sourceFile", AK + "earliestDate", AK + "latestDate", "http://www.w3.org/2006/time#hasBeginning"}
+          ORG + "memberDuring", AK + "sourceFile", AK + "earliestDate", AK + "latestDate", "http://www.w3.org/2006/time#hasBeginning"}
 
 # vocabulary values -> what a person says
 VALUES = {
@@ -132,7 +133,7 @@ KINDS = {SKOS + "Concept": N_("Theme"), SCHEMA + "AdministrativeArea": N_("Provi
 # shows it once, under the first of these that states it; the others follow in any order.
 # (on a unit's page "Part of ASEAN", on its body's page "Units: AICHR Indonesia...")
 FIRST_SAID = [ORG + "subOrganizationOf", ORG + "hasUnit", SCHEMA + "subEvent", SCHEMA + "superEvent",
-              SCHEMA + "organizer", SCHEMA + "sponsor", DCT + "subject"]
+              SCHEMA + "organizer", SCHEMA + "sponsor", DCT + "subject", SCHEMA + "url"]
 
 
 def rank(iri: str) -> int:

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from aichr_kg.execution import QueryTimeout, Saturated
-from aichr_kg_api.routers.page import compact, date_range, heading, literal_text
+from aichr_kg_api.dates import date_range, literal_text
+from aichr_kg_api.routers.page import compact, heading
 
 from .htmlcheck import read_html
 

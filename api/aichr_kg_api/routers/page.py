@@ -29,7 +29,8 @@ from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
-from aichr_kg_api.provenance import Provenance, RowBasis, date_text, row_entities
+from aichr_kg_api.dates import date_range, date_text, literal_text
+from aichr_kg_api.provenance import Provenance, RowBasis, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
 
@@ -151,35 +152,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
     return Answer(columns, rows, len(table.rows), sorted(hide & set(names)))
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
-
-
-def literal_text(term) -> str:
-    """A literal as a person reads it: xsd:date 2022-09-27 -> '27 Sep 2022', gYearMonth 2018-06 -> 'Jun 2018'."""
-    kind, value = term.datatype.value if term.datatype else "", term.value
-    try:
-        if kind == XSD + "date" and len(value) >= 10:
-            return f"{int(value[8:10])} {_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-        if kind == XSD + "gYearMonth" and len(value) >= 7:
-            return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-    except (ValueError, IndexError):
-        pass
-    return value
-
-
-def date_range(start, end) -> str:
-    """'27 Sep 2022' alone, '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' across months."""
-    first = literal_text(start)
-    if end is None or end.value == start.value:
-        return first
-    last = literal_text(end)
-    a, b = first.split(" "), last.split(" ")
-    if len(a) == len(b) == 3 and a[1:] == b[1:]:
-        return f"{a[0]}–{last}"
-    if len(a) == len(b) == 3 and a[2] == b[2]:
-        return f"{a[0]} {a[1]} – {last}"
-    return f"{first} – {last}"
 
 
 def _kind(terms: list) -> str:
