@@ -58,7 +58,7 @@ class Namer:
     def term(self, term, derived: bool = False) -> dict:
         """{text, href, title, lang, datatype, derived} for a term (every key always present)."""
         out = {"text": "", "href": None, "title": None, "iri": None, "lang": None, "datatype": None, "derived": derived,
-               "kind": None}
+               "kind": None, "record": False}
         if isinstance(term, ox.NamedNode) and term.value in wording.VALUES:  # "Online", not schema:Online...
             out.update(text=self.gettext(wording.VALUES[term.value]), title=term.value, iri=term.value)
         elif isinstance(term, ox.NamedNode):
@@ -220,6 +220,7 @@ def entity_view(doc: EntityDocument, vocabulary: Vocabulary, index: LabelIndex, 
         seen.add(item["iri"])
         entity = index.entities.get(item["iri"] or "")
         item["kind"] = entity.kind if entity is not None else ""
+        item["record"] = index.is_record(item["iri"] or "")  # listed after the things it links
         sections[key]["values"].append(item)
     sections = {k: s for k, s in sections.items() if s["values"]}
     replaced_by = [namer.term(o) for o in doc.objects(DCT + "isReplacedBy")]

@@ -187,7 +187,9 @@ def test_a_source_document_says_what_it_is_and_what_it_states(ld_client):
     assert source.sections["Published at"][0].startswith("https://aichr.org/")
     stated = source.sections["What this document states something about"]
     assert "Allow a theme-based ASEAN human rights index" in stated
-    assert "Recommendation" in source.kinds["What this document states something about"]
+    kinds = source.kinds["What this document states something about"]
+    assert kinds.index("Recommendation") < kinds.index("Participation")  # things before the records linking them
+    assert kinds[-3:] == sorted(["Count", "Participation", "Post holding"])
 
 
 @pytest.mark.parametrize("path", ["/doc/body/acwc", "/doc/person/wahyuningrum", "/doc/post/representative-of-indonesia-to-aichr",
