@@ -145,6 +145,10 @@ class EntityPage(dict):
                 out[words] = {**found, "heading": words, "values": list(found["values"])}
         return list(out.values())
 
+    def has(self, *keys: str) -> bool:
+        """Whether the entity has any of these sections (taken or not): a link to a question is offered only then."""
+        return any(key in self._sections for key in keys)
+
     def prefer(self, *keys: str, heading: str | None = None) -> list[dict]:
         """The first of these keys the entity has; the others say the same in less detail and are dropped."""
         for key in keys:

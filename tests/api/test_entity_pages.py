@@ -213,3 +213,14 @@ def test_every_kind_has_its_own_layout_each_fact_once_and_the_data_one_click_awa
                    "Linked here as", "OnlineEventAttendanceMode", "EventScheduled"):
         assert jargon.lower() not in main.lower().replace("title=\"https://schema.org/", ""), (path, jargon)
 
+
+
+def test_a_page_links_the_questions_that_have_answers_about_it(ld_client):
+    html, _ = page(ld_client, "/doc/theme/trafficking-in-persons")
+    assert 'href="/?q=recommendations-by-theme&amp;theme=theme%3Atrafficking-in-persons"' in html
+    html, _ = page(ld_client, "/doc/series/asean-human-rights-dialogue")
+    assert 'href="/?q=series-timeline&amp;series=series%3Aasean-human-rights-dialogue"' in html
+    html, _ = page(ld_client, "/doc/event/2022-09-27-tip-consultation")
+    assert "?q=event-outcomes&amp;event=event%3A2022-09-27-tip-consultation" in html
+    html, _ = page(ld_client, "/doc/event/2019-11-19-2nd-aichr-un-meeting")  # it agreed nothing the sources name
+    assert "?q=event-outcomes" not in html and "?q=event-participants" in html

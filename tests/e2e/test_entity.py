@@ -86,3 +86,11 @@ def test_an_event_page_says_who_took_part_in_what_role_once(page):
     facts = page.locator("table.facts").first
     expect(facts.locator("tr[data-key='schema:startDate']")).to_contain_text("27–28 Sep 2022")
     expect(facts.locator("tr[data-key='schema:eventAttendanceMode'] td")).to_have_text("Online")
+
+
+def test_from_a_theme_page_to_its_recommendations_across_events(page, shoot):
+    page.goto("/doc/theme/trafficking-in-persons")
+    page.get_by_role("navigation", name="Questions about it").get_by_role(
+        "link", name="Recommendations on this theme across all events").click()
+    expect(page.locator("#answer-title")).to_have_text("Recommendations on a theme")
+    expect(page.locator("#results tbody tr")).to_have_count(9)
