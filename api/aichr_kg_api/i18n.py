@@ -56,7 +56,8 @@ def script_messages(words: stdlib_gettext.NullTranslations) -> dict[str, str]:
 
 
 # pybabel's options for the catalogue: file-only locations (stable when lines move), sorted, no line wrapping
-KEYWORDS = ("N_", "t")  # beside Babel's own (_, gettext, ngettext...): N_ in Python tables, t() in the scripts
+# beside Babel's own (_, gettext, ngettext...): N_ in Python tables, t() in the scripts, a 404's message
+KEYWORDS = ("N_", "t", "not_found:3")
 EXTRACT = ["extract", "-F", "babel.cfg", *[a for k in KEYWORDS for a in ("-k", k)], "--add-location=file",
            "--sort-output", "--no-wrap", "--project=aichr-kg", "--copyright-holder=aichr-kg contributors",
            "--ignore-dirs=.* ._ node_modules dist releases"]  # babel.cfg's patterns are relative to the project

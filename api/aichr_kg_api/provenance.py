@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from aichr_kg.catalogue import Catalogue
 from aichr_kg_api.dates import date_text
+from aichr_kg_api.i18n import N_
 from aichr_kg_api.templating import href
 
 AK = "https://w3id.org/aichr-kg/ontology#"
@@ -53,8 +54,9 @@ class Reading:
 
     @property
     def words(self) -> str:
-        return ("Partly a curators' reading of the source" if self.kind == "reading"
-                else "Partly from the curators' background knowledge, not the documents")
+        """The message (catalogue's msgid) saying what the row rests on; pages and files translate it."""
+        return (N_("Partly a curators' reading of the source") if self.kind == "reading"
+                else N_("Partly from the curators' background knowledge, not the documents"))
 
 
 @dataclass
@@ -62,11 +64,10 @@ class RowBasis:
     sources: list[Source] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
+    def text(self, gettext=lambda message: message) -> str:
         """The row's sources in one cell of a file: citations, then the curators' part in words with the note."""
         parts = [s.citation for s in self.sources]
-        parts += [f"{r.words}{f': {r.note}' if r.note else ''}" for r in self.readings]
+        parts += [f"{gettext(r.words)}{f': {r.note}' if r.note else ''}" for r in self.readings]
         return "; ".join(parts)
 
     def as_json(self) -> dict:

@@ -92,6 +92,7 @@ def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelInd
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     words = words or NullTranslations()
     env.install_gettext_translations(words, newstyle=True)
+    env.globals["words"] = words  # for Python that renders with this environment (respond.not_found)
     env.globals["lang"] = settings.locale.replace("_", "-")
     env.globals["script_messages"] = script_messages(words)  # the scripts' words, a JSON block in every page
     root = settings.root_path

@@ -128,6 +128,8 @@ def test_catalogue(tmp_path) -> Path:
     catalogue.add("Part of", "Onderdeel van")
     catalogue.add("Filter", "Zeef")
     catalogue.add("Sources", "Bronnen")
+    catalogue.add("No entity has the URI %(iri)s.", "Geen ding heeft de URI %(iri)s.")
+    catalogue.add(("%(num)s answer", "%(num)s answers"), ("%(num)s antwoord", "%(num)s antwoorden"))
     folder = tmp_path / "xx" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with (folder / "messages.mo").open("wb") as handle:
@@ -145,6 +147,10 @@ def test_a_page_shows_the_words_of_the_chosen_catalogue(make_app, test_catalogue
         assert "Onderdeel van" in html  # a relation heading from wording.py
         block = re.search(r'<script type="application/json" id="messages">(.*?)</script>', html, re.S).group(1)
         assert json.loads(block)["Filter"] == "Zeef"  # what the table script shows, from the same catalogue
+        missing = client.get("/doc/body/no-such-body", headers={"Accept": "text/html"})  # a 404 made in Python
+        assert missing.status_code == 404 and "Geen ding heeft de URI https://w3id.org/aichr-kg/id/body/no-such-body." in missing.text
+        answer = client.get("/?q=event-outcomes")
+        assert "8 antwoorden" in answer.text and "8 answers" not in answer.text  # plural forms from the catalogue
     with TestClient(make_app()) as client:  # English, the words as written, by default
         html = client.get("/doc/body/acwc", headers={"Accept": "text/html"}).text
         assert '<html lang="en"' in html and ">Ask a question<" in html and "Part of" in html
@@ -157,3 +163,63 @@ def test_a_locale_without_a_catalogue_is_refused_saying_where_it_looked(tmp_path
 
     with pytest.raises(ValueError, match="no catalogue for locale 'zz'.*zz/LC_MESSAGES/messages.mo"):
         i18n.translations(Settings(locale="zz", locale_dir=tmp_path))
+
+
+# The Python modules whose words reach a page or a spreadsheet. Not words for the page: docstrings, the OpenAPI
+# description of a route or parameter (summary=, description=...), and answers to programs (plain text, JSON).
+PAGE_MODULES = ["views.py", "wording.py", "provenance.py", "export.py", "respond.py", "routers/page.py",
+                "routers/resources.py"]
+_MARKERS = {"_", "N_", "gettext", "ngettext"}
+_NOT_PAGE_KWARGS = {"summary", "description", "alias", "name", "responses", "media_type", "detail", "headers"}
+_NOT_PAGE_CALLS = {"PlainTextResponse", "JSONResponse", "Query", "Field", "ValueError", "LookupError", "KeyError"}
+_PY_SENTENCE = re.compile(r"[A-Za-z]{2,}[,.:;]? +[a-z]{2,}")
+
+
+def _python_unmarked(source: str) -> list[str]:
+    import ast
+
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body \
+                and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+            skip.add(id(node.body[0].value))  # a docstring
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):  # type annotations
+            for part in [node.returns, *(a.annotation for a in node.args.args + node.args.kwonlyargs)]:
+                if part is not None:
+                    skip.update(id(n) for n in ast.walk(part))
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+            inside = []
+            if name in _MARKERS or name in _NOT_PAGE_CALLS:
+                inside = [*node.args, *(k.value for k in node.keywords)]
+            elif name == "not_found":
+                inside = node.args[2:3]  # its message is a msgid (i18n.KEYWORDS)
+            inside += [k.value for k in node.keywords if k.arg in _NOT_PAGE_KWARGS]
+            for arg in inside:
+                skip.update(id(n) for n in ast.walk(arg))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value[:1].isupper() \
+                and _PY_SENTENCE.search(node.value):
+            found.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            if _PY_SENTENCE.search(text):
+                found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("module", PAGE_MODULES)
+def test_no_python_module_shows_words_outside_the_catalogue(module):
+    path = Path(i18n.__file__).parent / module
+    assert not _python_unmarked(path.read_text(encoding="utf-8")), module
+
+
+def test_the_python_check_catches_a_bare_sentence():
+    assert _python_unmarked('title = "We do not know that question."') == ["We do not know that question."]
+    assert _python_unmarked('title = f"What {label} is linked to"') == ["What  is linked to"]
+    assert not _python_unmarked('title = _("We do not know that question.")')
+    assert not _python_unmarked('@router.get("/", summary="The query page")\ndef f(): pass')

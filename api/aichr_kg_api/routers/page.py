@@ -208,7 +208,8 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
         names = dict(choices)
         counts = _counts(query, param.name, choices, catalogue, store, linked)
         if counts:
-            choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
+            choices = [(v, f"{label} — {_answers(counts.get(v, 0), linked)}") for v, label in choices
+                       if counts.get(v) or v == value]
             years = [_YEAR.search(names[v]) for v, _ in choices]
             if choices and all(years):
                 order = {v: y.group(1) for (v, _), y in zip(choices, years)}
@@ -325,7 +326,8 @@ def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, 
     except ParameterError as exc:
         return PlainTextResponse(str(exc), status_code=422)
     form = fields(query, given, catalogue, store, linked.settings)
-    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)))
+    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)),
+                        linked.words.gettext)
     filename = export.file_name(name, form, suffix)
     body, media = ((export.as_csv(data), "text/csv; charset=utf-8") if suffix == "csv"
                    else (export.as_xlsx(data), export.XLSX_TYPE))
@@ -391,13 +393,14 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
                      "relation": {"text": words or f"{arrow} {linked.vocabulary.property_label(relation)}"}})
     events = store.select(catalogue.system("entity-timeline"), {"entity": entity})
     timeline = shape(events, settings.base, {"entity"}, 200, linked.index.label)
+    _ = linked.words.gettext
     return JSONResponse({
         "neighbours": {"view": "network", "question": None, "params": centre,
-                       "options": {"edge": "relation", "title": f"What {label} is linked to ({{n}})"},
-                       "columns": [{"name": "other", "heading": "Linked to"}, {"name": "relation", "heading": "How"}],
+                       "options": {"edge": "relation", "title": _("What %(name)s is linked to ({n})") % {"name": label}},
+                       "columns": [{"name": "other", "heading": _("Linked to")}, {"name": "relation", "heading": _("How")}],
                        "rows": rows},
         "timeline": {"view": "timeline", "question": None, "params": centre,
-                     "options": {"item": "item", "title": f"What {label} took part in or adopted"},
+                     "options": {"item": "item", "title": _("What %(name)s took part in or adopted") % {"name": label}},
                      "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
@@ -512,5 +515,8 @@ def _parameter_sentence(query: CannedQuery, exc: ParameterError, _=lambda messag
             "parameter": exc.param}
 
 
-def _answers(n: int) -> str:
-    return "no answers" if n == 0 else "1 answer" if n == 1 else f"{n} answers"
+def _answers(n: int, linked: LinkedData) -> str:
+    """'no answers', '1 answer', '3 answers' in the pages' language."""
+    if n == 0:
+        return linked.words.gettext("no answers")
+    return linked.words.ngettext("%(num)s answer", "%(num)s answers", n) % {"num": n}
