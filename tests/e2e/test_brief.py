@@ -9,21 +9,14 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from .answers import rows_of
+
 TIP = "/doc/source/press-release-2022-10-03-tip-consultation"
 
 
 @pytest.fixture(scope="module")
 def served(e2e_service):
     return e2e_service.app.state.graph
-
-
-def rows_of(page) -> list[dict[str, str]]:
-    return page.evaluate("""() => {
-      const table = document.querySelector('#results');
-      const heads = [...table.tHead.rows[0].cells].map((c) => c.textContent.trim());
-      return [...table.tBodies[0].rows].filter((r) => !r.hidden).map((r) =>
-        Object.fromEntries(heads.map((h, i) => [h, r.cells[i].textContent.replace(/\\s+/g, ' ').trim()])));
-    }""")
 
 
 def test_every_row_names_its_sources_and_the_source_page_names_no_file(page, shoot):

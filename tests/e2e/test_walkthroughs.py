@@ -7,21 +7,12 @@ import re
 
 from playwright.sync_api import expect
 
+from .answers import rows_of
+
 TIP = "AICHR convenes human rights consultation"
 HRI = "AICHR consults stakeholders on an ASEAN Human Rights Index"
 AHRD7 = "Press Release on the 7th ASEAN Human Rights Dialogue"
 NOTE = "AICHR Background Note on Human Rights Cooperation"
-
-
-def rows_of(page) -> list[dict[str, str]]:
-    """The answer table as shown (rows a filter hides left out): heading -> cell text."""
-    page.locator("#results tbody tr").first.wait_for(state="attached")
-    return page.evaluate("""() => {
-      const table = document.querySelector('#results');
-      const heads = [...table.tHead.rows[0].cells].map((c) => c.textContent.trim());
-      return [...table.tBodies[0].rows].filter((r) => !r.hidden).map((r) =>
-        Object.fromEntries(heads.map((h, i) => [h, r.cells[i].textContent.replace(/\\s+/g, ' ').trim()])));
-    }""")
 
 
 def ask(page, title: str) -> None:
