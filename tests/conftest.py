@@ -76,25 +76,28 @@ def service_graph(service_settings):
     return GraphState.from_settings(service_settings)
 
 
-def _loaded(server, service_graph):
-    """``server`` started, with the service graph's named graphs PUT through its Graph Store Protocol."""
+def _loaded(server, service_graph, default_graph: bool = True):
+    """``server`` started, with the service graph's named graphs (and, with ``default_graph``, their merge as the
+    default graph) PUT through its Graph Store Protocol."""
     from aichr_kg.remote import push
 
     with server:
-        push(service_graph.store, server.store_url)
+        push(service_graph.store, server.store_url, default_graph=default_graph)
         yield server
 
 
 @pytest.fixture(scope="session")
 def oxigraph(service_graph, tmp_path_factory):
-    """An Oxigraph server (union default graph) holding the same named graphs, loaded through the Graph Store Protocol."""
+    """An Oxigraph server holding the same named graphs and their merge as default graph, loaded through the Graph
+    Store Protocol."""
     yield from _loaded(OxigraphServer(tmp_path_factory.mktemp("oxigraph")), service_graph)
 
 
 @pytest.fixture(scope="session")
 def virtuoso(service_graph, tmp_path_factory):
     """A Virtuoso Open Source server (Debian's, own database and ini file) loaded through its Graph Store Protocol."""
-    yield from _loaded(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")), service_graph)
+    # Virtuoso's default graph is always the union of its graphs (a bag): no merged copy on top of it
+    yield from _loaded(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")), service_graph, default_graph=False)
 
 
 @pytest.fixture(scope="session")

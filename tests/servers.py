@@ -99,7 +99,7 @@ class OxigraphServer(_ServerProcess):
         binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
         self.process = subprocess.Popen(
             [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph", "--timeout-s", str(self.timeout_s)],
+             "--timeout-s", str(self.timeout_s)],  # the default graph is the merge push writes (not a bag union)
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until_up(f"{self.url}/query?query=ASK%7B%7D", timeout=30)
         return self

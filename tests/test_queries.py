@@ -257,7 +257,7 @@ def test_values_binding_gives_the_same_rows_as_substitution(catalogue, store):
                 continue
             assert bindable(query.text, params), query.name  # every canned question takes the fast path
             fast = store.select(query.text, params)
-            reference = store.oxi.query(query.text, use_default_graph_as_union=True,
+            reference = store.oxi.query(query.text,
                                         substitutions={ox.Variable(k): v for k, v in params.items()})
             names = [v.value for v in reference.variables]
             expected = sorted(tuple(_comparable(s[n]) for n in names) for s in reference)

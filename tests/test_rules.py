@@ -20,8 +20,10 @@ def derive(settings, rule: str, turtle: str) -> EmbeddedStore:
     for source in ontology_files(settings):
         store.load_file(source.path, source.graph)
     store.oxi.load(HEAD + turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
+    store.merge_default_graph()  # rules read the merged default graph, as in the build
     derived = EmbeddedStore()
-    derived.add_triples(store.construct((settings.queries_dir / "rules" / rule).read_text()), "https://example.org/d")
+    derived.add_triples(store.construct((settings.queries_dir / "rules" / rule).read_text()), "https://example.org/d",
+                        merged=True)
     return derived
 
 

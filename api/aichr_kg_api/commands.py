@@ -62,8 +62,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
 @click.option("--endpoint", default=None,
               help="Graph Store Protocol URL of the server (Oxigraph: http://HOST:7878/store; Virtuoso: "
                    "http://dba:PASSWORD@HOST:8890/sparql-graph-crud-auth, digest auth); default AICHR_KG_UPDATE_ENDPOINT.")
+@click.option("--default-graph/--no-default-graph", default=True, show_default=True,
+              help="Also PUT the merge of the named graphs (each distinct triple once) as the server's default graph, "
+                   "the graph queries run on (Oxigraph served without --union-default-graph). Off for a server whose "
+                   "default graph is always the union of its graphs (Virtuoso).")
 @click.pass_context
-def load(ctx: click.Context, endpoint: str | None) -> None:
+def load(ctx: click.Context, endpoint: str | None, default_graph: bool) -> None:
     """Validate and build the graph, then PUT each named graph into a SPARQL server (graph names kept)."""
     from aichr_kg.remote import PushError, push, without_credentials
 
@@ -73,9 +77,12 @@ def load(ctx: click.Context, endpoint: str | None) -> None:
         raise click.UsageError("give --endpoint http://HOST:PORT/store (the server's Graph Store Protocol URL)")
     built = build_or_fail(settings)
     try:
-        sent = push(built.store, target)
+        sent = push(built.store, target, default_graph=default_graph)
     except PushError as exc:
         raise click.ClickException(str(exc)) from None
     for graph, triples in sent:
         click.echo(f"  {triples:6d}  {graph}")
-    click.echo(f"loaded {sum(n for _, n in sent)} triples in {len(sent)} named graphs into {without_credentials(target)}")
+    named = [(graph, n) for graph, n in sent if graph != "default"]
+    merged = "" if len(named) == len(sent) else f", and their merge ({sent[-1][1]} triples) as the default graph"
+    click.echo(f"loaded {sum(n for _, n in named)} triples in {len(named)} named graphs{merged} "
+               f"into {without_credentials(target)}")

@@ -60,6 +60,7 @@ def _copy(store, catalogue: Catalogue) -> EmbeddedStore:
     rows = store.select(catalogue.system("all-quads")).rows
     copy = EmbeddedStore()
     copy.oxi.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+    copy.merge_default_graph()  # the triple dumps are the merge
     return copy
 
 

@@ -67,14 +67,15 @@ def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
 
 
 def apply_rules(store: EmbeddedStore, settings: Settings) -> int:
-    """Run every derivation rule (``queries/rules/*.rq``) into ``graph/derived``; return the triples added."""
-    derived = graph_iri("derived", settings.base)
-    if store.oxi.contains_named_graph(ox.NamedNode(derived)):
-        store.oxi.remove_graph(ox.NamedNode(derived))
-    before = len(store.oxi)
+    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``; return the triples
+    added there. Each rule reads the merged default graph, which then also holds what the rules before it derived."""
+    derived = ox.NamedNode(graph_iri("derived", settings.base))
+    if store.oxi.contains_named_graph(derived):
+        store.oxi.remove_graph(derived)
+    store.merge_default_graph()
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
-        store.add_triples(store.construct(rule.read_text(encoding="utf-8")), derived)
-    return len(store.oxi) - before
+        store.add_triples(store.construct(rule.read_text(encoding="utf-8")), derived.value, merged=True)
+    return sum(1 for _ in store.oxi.quads_for_pattern(None, None, None, derived))
 
 
 def _fingerprint(files: list[SourceFile]) -> str:
@@ -127,10 +128,11 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
             _remember(settings, key, violations)
     store = into if into is not None else EmbeddedStore()
     load_into(store, files, settings.base)
-    apply_rules(store, settings)
     release.stamp(store, settings, release.current(settings))
-    if extra:
+    apply_rules(store, settings)  # merges the default graph, then keeps it whole
+    if extra:  # a researcher's own files: served beside the graph, never fed to the rules
         load_into(store, list(extra), settings.base)
+        store.merge_default_graph()
     return Build(store, validated, violations)
 
 
@@ -140,11 +142,11 @@ def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version
     written = []
     for suffix, (fmt, with_graphs) in DUMPS.items():
         path = out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
-        if with_graphs:
-            store.oxi.dump(str(path), format=fmt)
-        else:
-            triples = store.oxi.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        if with_graphs:  # each statement in the graph of its basis; the merged default graph is left out
+            ox.serialize(store.named_quads(), str(path), format=fmt)
+        else:  # the merge: each distinct triple once
             kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
-            ox.serialize(triples, str(path), format=fmt, **kwargs)
+            ox.serialize(store.oxi.quads_for_pattern(None, None, None, ox.DefaultGraph()), str(path), format=fmt,
+                         **kwargs)
         written.append(path)
     return written

@@ -87,7 +87,7 @@ def read_side(path: Path) -> dict[str, Graph]:
         if root is None or not (root / "ontology").is_dir():
             raise DiffInputError(f"{path}: not a project folder (with ontology/ and data/) nor its data/ folder")
         settings = Settings(root=root, validation_cache=None, store_cache=None)
-        return _graphs(build(settings, validate=False).store.oxi)
+        return _graphs(build(settings, validate=False).store.named_quads())
     raise DiffInputError(f"{path}: no such file or folder")
 
 

@@ -3,13 +3,14 @@
 Building a large graph takes seconds to minutes and holding it in memory costs every process its
 own copy. ``open_built`` keeps each build as a pyoxigraph (RocksDB) store in
 ``Settings.store_cache``, in a folder named by the hash of everything the build reads (data,
-ontology, shapes, rules, extra files, base, engine versions). The service and each of its query
+ontology, shapes, rules, extra files, base, engine versions, the package's code). The service and each of its query
 workers open that folder read-only: a start after the first one takes milliseconds, and the data
 sits once in the operating system's page cache instead of once per process. Any change to any
 input makes a new folder; folders unused for a week are removed.
 """
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -33,13 +34,23 @@ from aichr_kg.vocabulary import Vocabulary
 DONE = "BUILT"  # written last (JSON: quads, time): a folder without it is an interrupted build, built again
 RDF = "rdf"  # the pyoxigraph store
 NAMES = "names.pickle"  # the vocabulary and the label index, written by this module, for this store only
-LAYOUT = "3"
+LAYOUT = "4"  # 4: the default graph holds the merge of the named graphs
 KEEP_UNUSED_SECONDS = 7 * 24 * 3600
+
+
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of this package's modules: what a build writes depends on the code as much as on the data, and
+    checkouts of different code share one cache folder (a layout number alone let two branches collide)."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
 
 
 def store_key(settings: Settings, extra: list[SourceFile]) -> str:
     digest = hashlib.sha256(f"{__version__}\0{_fingerprint(all_files(settings) + list(extra))}".encode())
-    digest.update(f"\0{settings.base}\0pyoxigraph {ox.__version__}\0layout {LAYOUT}\0".encode())
+    digest.update(f"\0{settings.base}\0pyoxigraph {ox.__version__}\0layout {LAYOUT}\0code {_code_digest()}\0".encode())
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
         digest.update(rule.name.encode() + b"\0" + rule.read_bytes())
     return digest.hexdigest()[:32]

@@ -2,8 +2,9 @@
 
 Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). Parameters are
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
-pasting user text into the query. The server must use the union of its named graphs as default
-graph, as the embedded store does (Oxigraph: ``serve --union-default-graph``); a query naming
+pasting user text into the query. The server's default graph must be the merge of its named
+graphs, each distinct triple once, as in the embedded store: ``push`` writes that merge as the server's default
+graph (serve Oxigraph without ``--union-default-graph``; see ``push`` on servers that always query a union); a query naming
 graphs (FROM, or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs
 the server holds are ever sent: one it does not hold is an empty graph, which is left out (or
 replaced by ``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one.
@@ -285,29 +286,38 @@ def _opener(url: str) -> tuple[str, urllib.request.OpenerDirector]:
                                              urllib.request.HTTPBasicAuthHandler(passwords))
 
 
-def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0) -> list[tuple[str, int]]:
-    """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol).
+def push(store: EmbeddedStore, graph_store_url: str, *, timeout: float = 60.0,
+         default_graph: bool = True) -> list[tuple[str, int]]:
+    """PUT every named graph of ``store`` to ``graph_store_url?graph=<iri>`` (SPARQL 1.1 Graph Store Protocol),
+    and with ``default_graph`` the merge of them (each distinct triple once) to ``?default``.
 
     Each graph on the server is replaced by the build's; graphs the build does not have are left
-    alone. A ``user:password@`` in the URL is sent when the server asks (Basic or Digest) and is never
-    printed. Returns (graph, triples) for each graph sent.
+    alone. The merge is the default graph queries run on, as in the embedded store: a server that makes its
+    default graph the union of its named graphs instead (``oxigraph serve --union-default-graph``, Virtuoso)
+    repeats a triple once per graph stating it, so counts and joins over it repeat rows. A
+    ``user:password@`` in the URL is sent when the server asks (Basic or Digest) and is never printed.
+    Returns (graph, triples) for each named graph sent, then ("default", triples) for the merge.
     """
     graph_store_url, opener = _opener(graph_store_url)
+    separator = "&" if "?" in graph_store_url else "?"
+    parts = [(graph.value, f"graph={quote(graph.value, safe='')}", graph)
+             for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value)]
+    if default_graph:
+        parts.append(("default", "default", ox.DefaultGraph()))
     sent = []
-    for graph in sorted(store.oxi.named_graphs(), key=lambda g: g.value):
+    for name, selector, graph in parts:
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.oxi.quads_for_pattern(None, None, None, graph)]
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        separator = "&" if "?" in graph_store_url else "?"
-        url = f"{graph_store_url}{separator}graph={quote(graph.value, safe='')}"
-        request = urllib.request.Request(url, data=body, method="PUT",
+        request = urllib.request.Request(f"{graph_store_url}{separator}{selector}", data=body, method="PUT",
                                          headers={"Content-Type": N_TRIPLES, "User-Agent": f"aichr-kg/{__version__}"})
+        label = f"<{name}>" if graph != ox.DefaultGraph() else "the default graph"
         try:
             with opener.open(request, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise PushError(f"the server refused graph <{graph.value}> ({exc.code}): {_short(exc.read())}") from None
+            raise PushError(f"the server refused {label} ({exc.code}): {_short(exc.read())}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise PushError(f"cannot reach {graph_store_url} ({reason})") from None
-        sent.append((graph.value, len(triples)))
+        sent.append((name, len(triples)))
     return sent
