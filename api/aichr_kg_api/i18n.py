@@ -77,6 +77,21 @@ def extract(output: Path, root: Path) -> None:
         os.chdir(here)
 
 
+def refresh(catalogue: Path, root: Path) -> bool:
+    """Re-extract into ``catalogue``; the file is left as it is when only its creation date would change."""
+    import re
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / "messages.pot"
+        extract(fresh, root)
+        undated = lambda text: re.sub(r'"POT-Creation-Date: [^"]*"', "", text)
+        new = fresh.read_text(encoding="utf-8")
+        if catalogue.is_file() and undated(catalogue.read_text(encoding="utf-8")) == undated(new):
+            return False
+        catalogue.write_text(new, encoding="utf-8")
+        return True
+
+
 if __name__ == "__main__":  # make messages
-    extract(CATALOGUE, Path.cwd())
-    print(f"wrote {CATALOGUE}")
+    print(f"{'wrote' if refresh(CATALOGUE, Path.cwd()) else 'unchanged:'} {CATALOGUE}")
