@@ -94,3 +94,11 @@ def test_from_a_theme_page_to_its_recommendations_across_events(page, shoot):
         "link", name="Recommendations on this theme across all events").click()
     expect(page.locator("#answer-title")).to_have_text("Recommendations on a theme")
     expect(page.locator("#results tbody tr")).to_have_count(9)
+
+
+def test_an_event_page_holds_on_a_phone(open_page, shoot):
+    page = open_page(viewport={"width": 390, "height": 844})
+    page.goto("/doc/event/2025-11-17-7th-asean-human-rights-dialogue")
+    expect(page.locator("table.participants")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    shoot(page, "entity-kind-event-390")
