@@ -47,7 +47,7 @@ def sheet(query, form, answer, gettext: Callable[[str], str] = lambda message: m
             documents += [s.citation for s in answer.basis[n].sources if s.citation not in documents]
         out += [row[i].iri or "" for i in entity]
         rows.append(out)
-    return Sheet(query.title, query.description, [(f.label, f.shown) for f in form if f.value], headings, rows,
+    return Sheet(_(query.title), _(query.description), [(_(f.label), f.shown) for f in form if f.value], headings, rows,
                  sorted(documents), datetime.now(timezone.utc), gettext)
 
 

@@ -1,9 +1,10 @@
 """The interface's words in one catalogue (``locale/messages.pot``), ready for translation.
 
 Templates mark their text with ``{% trans %}`` or ``_()`` (Jinja2's i18n extension), Python modules call
-``gettext`` on an ``Interface`` (or mark a table of words with ``N_`` and translate them where shown), and the
-page's scripts (``frontend/src/*.js``) call ``t()``: ``make messages`` extracts all three into the catalogue
-(``babel.cfg`` says where to look). The language is ``Settings.locale`` (default English, the words as
+``gettext`` on the service's catalogue (``LinkedData.words``; or mark a table of words with ``N_`` and translate
+them where shown), the page's scripts (``frontend/src/*.js``) call ``t()``, and the canned questions' headers
+(queries/*.rq) give their titles, settings and column headings: ``make messages`` extracts all four into the
+catalogue (``babel.cfg`` says where to look). The language is ``Settings.locale`` (default English, the words as
 written); a translation is a compiled ``LOCALE/LC_MESSAGES/messages.mo`` under ``Settings.locale_dir`` or
 under ``locale/`` here. The scripts get their words from the page itself: ``script_messages`` is written
 into every page as a JSON data block (never executed, so the Content-Security-Policy stays strict).
@@ -53,6 +54,46 @@ def _script_ids() -> tuple[str, ...]:
 def script_messages(words: stdlib_gettext.NullTranslations) -> dict[str, str]:
     """msgid -> the words shown, for every message of the page's scripts (what ``t()`` in the page looks up)."""
     return {msgid: words.gettext(msgid) for msgid in _script_ids()}
+
+
+def extract_queries(fileobj, keywords, comment_tags, options):
+    """A Babel extractor for canned questions (queries/*.rq, babel.cfg): the header's words a page shows (title,
+    description, topic, each setting's label and description, the completeness note) and the headings of the
+    columns the SELECT names, as the answer table shows them ('onBehalfOfLabel' -> 'On behalf of')."""
+    from aichr_kg.catalogue import parse_header
+    from aichr_kg_api.routers.page import heading
+
+    text = fileobj.read().decode("utf-8")
+    meta = parse_header(text, getattr(fileobj, "name", "query"))
+    words = [meta["title"], " ".join(str(meta["description"]).split()), meta.get("topic", "Other")]
+    for param in meta.get("params") or []:
+        words += [param.get("label", param["name"]), param.get("description", "")]
+    words.append((meta.get("note") or {}).get("says", ""))
+    words += [heading(name) for name in _selected(text)]
+    for message in dict.fromkeys(w for w in words if w):
+        yield 1, None, message, []
+
+
+def _selected(text: str) -> list[str]:
+    """The variables a query's SELECT returns: each top-level ?name and each (... AS ?name)."""
+    import re
+
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    found = re.search(r"\bSELECT\b(.*?)\bWHERE\b", body, re.S | re.I)
+    if not found:
+        return []
+    names, depth, clause = [], 0, found.group(1)
+    for match in re.finditer(r"[()]|\bAS\s+\?(\w+)|\?(\w+)", clause, re.I):
+        token = match.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif match.group(1):
+            names.append(match.group(1))
+        elif depth == 0:
+            names.append(match.group(2))
+    return names
 
 
 # pybabel's options for the catalogue: file-only locations (stable when lines move), sorted, no line wrapping

@@ -129,6 +129,8 @@ def test_catalogue(tmp_path) -> Path:
     catalogue.add("Filter", "Zeef")
     catalogue.add("Sources", "Bronnen")
     catalogue.add("No entity has the URI %(iri)s.", "Geen ding heeft de URI %(iri)s.")
+    catalogue.add("What an event recommended or agreed", "Wat een bijeenkomst aanbeval of afsprak")  # a question's title
+    catalogue.add("Outcome", "Uitkomst")  # a column heading, from the question's SELECT
     catalogue.add(("%(num)s answer", "%(num)s answers"), ("%(num)s antwoord", "%(num)s antwoorden"))
     folder = tmp_path / "xx" / "LC_MESSAGES"
     folder.mkdir(parents=True)
@@ -151,6 +153,8 @@ def test_a_page_shows_the_words_of_the_chosen_catalogue(make_app, test_catalogue
         assert missing.status_code == 404 and "Geen ding heeft de URI https://w3id.org/aichr-kg/id/body/no-such-body." in missing.text
         answer = client.get("/?q=event-outcomes")
         assert "8 antwoorden" in answer.text and "8 answers" not in answer.text  # plural forms from the catalogue
+        assert "<h1 id=\"answer-title\" tabindex=\"-1\">Wat een bijeenkomst aanbeval of afsprak</h1>" in answer.text
+        assert '<th scope="col" class="col--text">Uitkomst</th>' in answer.text or ">Uitkomst</th>" in answer.text
     with TestClient(make_app()) as client:  # English, the words as written, by default
         html = client.get("/doc/body/acwc", headers={"Accept": "text/html"}).text
         assert '<html lang="en"' in html and ">Ask a question<" in html and "Part of" in html

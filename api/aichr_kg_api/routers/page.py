@@ -30,6 +30,7 @@ from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
 from aichr_kg_api.dates import date_range, date_text, literal_text
+from aichr_kg_api.i18n import N_
 from aichr_kg_api.provenance import Provenance, RowBasis, row_entities
 from aichr_kg_api.respond import html_response
 from aichr_kg_api.templating import href
@@ -125,7 +126,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
         if name in hide or (name.endswith("Label") and name[:-5] in names) or name in ranges.values():
             continue
         label = name + "Label" if name + "Label" in names else None
-        columns.append(Column(name, "Dates" if name in ranges else heading(name), label))
+        columns.append(Column(name, N_("Dates") if name in ranges else heading(name), label))
     rows = []
     for row in table.rows[:limit]:
         cells = []
@@ -282,7 +283,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             context["error"] = {"title": _("We do not know that question."), "parameter": None,
                                 "next": _("Pick one of the questions listed on this page.")}
             return html_response(linked.templates, "page/index.html", context, status_code=404)
-        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings, linked))
+        context.update(query=query, title=_(query.title), fields=fields(query, given, catalogue, store, settings, linked))
         try:
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
@@ -307,7 +308,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
                 data["stateNames"] = {v: name for f in context["fields"] for v, name in f.names.items()
                                       if v.startswith("state:")}  # states without answers are named too
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
-                           note=completeness(query, context["fields"], table, store, catalogue, settings))
+                           note=completeness(query, context["fields"], table, store, catalogue, settings, linked.words))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
 
 
@@ -401,13 +402,13 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
                        "rows": rows},
         "timeline": {"view": "timeline", "question": None, "params": centre,
                      "options": {"item": "item", "title": _("What %(name)s took part in or adopted") % {"name": label}},
-                     "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
+                     "columns": [{"name": c.name, "heading": _(c.heading)} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
 
 
 def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
-                 settings: Settings) -> str | None:
+                 settings: Settings, words) -> str | None:
     """The question's note on how complete its answer is: 'the sources name ... 3 of 11 member states ...'."""
     if not query.note:
         return None
@@ -416,7 +417,7 @@ def completeness(query: CannedQuery, form: list[Field], table: Table, store, cat
     total = len(store.select(catalogue.system("instances-of"),
                              {"class": ox.NamedNode(expand(query.note["of"], settings.base, PREFIXES))}).rows)
     values = {f.name: f.shown for f in form}
-    return query.note["says"].format(count=found, total=total, **values)
+    return words.gettext(query.note["says"]).format(count=found, total=total, **values)
 
 
 def coverage(linked: LinkedData, store, catalogue: Catalogue) -> dict[str, Any]:
@@ -446,6 +447,8 @@ def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, ca
     """A canned question's table as people read it, each row with the sources of what it is about."""
     hide = {p.name for p in query.params} | set(query.hide)
     answer = shape(table, linked.settings.base, hide, limit, linked.index.label)
+    for column in answer.columns:  # headings are messages of the catalogue (make messages reads the queries)
+        column.heading = linked.words.gettext(column.heading)
     if query.sources:
         known = provenance(linked, store, catalogue)
         answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]
