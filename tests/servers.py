@@ -3,9 +3,11 @@
 Both listen on a free loopback port and are stopped by whoever started them.
 """
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -35,13 +37,18 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 
 class ServiceThread:
-    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included)."""
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread (lifespan included), through the
+    service's own HTTP protocol with the limits of ``settings`` (default: the defaults), as `aichr-kg serve` does."""
 
-    def __init__(self, app):
+    def __init__(self, app, settings=None):
+        from aichr_kg.settings import Settings
+        from aichr_kg_api.server import protocol_for
+
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                http=protocol_for(settings or Settings()))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 
@@ -83,6 +90,59 @@ class _ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def children(pid: int) -> set[int]:
+    """Process ids of the processes whose parent is ``pid`` (a service's query workers)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+CLI = str(Path(sys.executable).parent / "aichr-kg")
+
+
+class ServeProcess(_ServerProcess):
+    """``aichr-kg serve`` as a user starts it, in a subprocess on a free port, with its settings from ``env``
+    (added to this environment without its AICHR_KG_* variables) and its output kept in ``log``."""
+
+    stop_timeout = 30
+
+    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None):
+        self.folder, self.args, self.port = folder, args, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")}, **(env or {})}
+        self.log = folder / f"serve-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180) -> "ServeProcess":
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen([CLI, "serve", "--port", str(self.port), *self.args], env=self.env,
+                                            cwd=self.folder, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"{self.url}/health", timeout=2):
+                        return self
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError(f"aichr-kg serve did not come up: {self.output()[-2000:]}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def workers(self) -> set[int]:
+        return children(self.process.pid) if self.process is not None else set()
 
 
 class OxigraphServer(_ServerProcess):
@@ -151,8 +211,8 @@ class NginxServer:
 
     BINARY = Path("/usr/sbin/nginx")
 
-    def __init__(self, folder: Path, upstream: str, prefix: str):
-        self.folder, self.port = folder, free_port()
+    def __init__(self, folder: Path, upstream: str, prefix: str, port: int | None = None):
+        self.folder, self.port = folder, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         temps = "\n".join(f"    {name}_temp_path {folder}/{name};" for name in ("client_body", "proxy", "fastcgi",
                                                                                   "uwsgi", "scgi"))
@@ -245,3 +305,76 @@ def no_namespace_library(folder: Path) -> Path:
     source.write_text("#include <errno.h>\nint unshare(int flags) { (void)flags; errno = EPERM; return -1; }\n")
     subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
     return library
+
+
+class BreakingProxy:
+    """A stand-in SPARQL server on a free port that relays every request to a real one (``upstream``) and, while
+    ``breaking`` names a way, breaks each 200 answer halfway:
+
+    - ``"error text"``: half the answer, then an error message, and the body ended normally (what ``oxigraph
+      serve`` does when a query fails after its first solutions: the client sees a whole-looking 200);
+    - ``"dropped"``: half the answer, then the connection closed short of the ``Content-Length`` it announced.
+    """
+
+    def __init__(self, upstream: str):
+        import http.server
+
+        proxy = self
+        self.upstream, self.breaking = upstream.rstrip("/"), None
+        self.broken = 0  # answers broken so far
+
+        class Relay(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self._relay(None)
+
+            def do_POST(self):
+                self._relay(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def do_PUT(self):
+                self.do_POST()
+
+            def _relay(self, body):
+                forwarded = urllib.request.Request(
+                    proxy.upstream + self.path, data=body, method=self.command,
+                    headers={k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type")})
+                try:
+                    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+                        status, kind, content = answer.status, answer.headers.get("Content-Type", ""), answer.read()
+                except urllib.error.HTTPError as exc:
+                    status, kind, content = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+                way = proxy.breaking if status == 200 and len(content) > 1 else None
+                half = content[:len(content) // 2]
+                sent = half + b"The SPARQL operation has been cancelled" if way == "error text" else content
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(sent)))
+                self.end_headers()
+                if way is None:
+                    self.wfile.write(content)
+                    return
+                proxy.broken += 1
+                self.wfile.write(half if way == "dropped" else sent)
+                if way == "dropped":
+                    self.close_connection = True
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/query"
+        self.thread = threading.Thread(target=self.server.serve_forever, name=f"proxy-{self.port}", daemon=True)
+
+    def __enter__(self) -> "BreakingProxy":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

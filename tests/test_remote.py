@@ -175,3 +175,33 @@ def test_virtuoso_style_answers_are_read_as_sparql_says(service_settings):
     xml = (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/></head><results>'
            b'<result><binding name="s"><bnode>nodeID://b7</bnode></binding></result></results></sparql>')
     assert list(store._parse("application/sparql-results+xml", xml))[0]["s"].value == "b7"
+
+
+class KeepAlive(Stub):
+    """The stub speaking HTTP/1.1 (connections kept open), noting the client's port of every request."""
+
+    protocol_version = "HTTP/1.1"
+    ports: list = []
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        KeepAlive.ports.append(self.client_address[1])
+        super().do_POST()
+
+
+def test_queries_share_kept_alive_connections(service_settings):
+    """One pooled client: a store's calls reuse one connection rather than opening one each (from any thread)."""
+    server = QuietServer(("127.0.0.1", 0), KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Stub.replies["/ask"] = (200, "application/sparql-results+json", b'{"head":{},"boolean":true}', 0)
+        store = _store(f"http://127.0.0.1:{server.server_port}/ask", service_settings)
+        for _ in range(5):
+            assert store.ask("ASK {}") is True
+        worker = threading.Thread(target=lambda: store.ask("ASK {}"))
+        worker.start()
+        worker.join()
+        store.close()
+    finally:
+        server.shutdown()
+    assert len(KeepAlive.ports) == 6 and len(set(KeepAlive.ports)) == 1, KeepAlive.ports

@@ -7,7 +7,7 @@ import click
 
 from aichr_kg.cli import build_or_fail
 from aichr_kg.diskstore import ensure_built
-from aichr_kg.settings import Settings
+from aichr_kg.settings import Settings, listening_url
 from aichr_kg.sources import extra_files
 
 
@@ -48,13 +48,18 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
                              **({"root_path": root_path} if root_path is not None else {})})
     except ValueError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
+    if served.public_url is None:  # links name where it listens, fixed now: never a request's Host header
+        env["AICHR_KG_PUBLIC_URL"] = listening_url(host, port, served.root_path)
+        click.echo(f"absolute links name {env['AICHR_KG_PUBLIC_URL']} (set AICHR_KG_PUBLIC_URL to the address "
+                   "clients use)", err=True)
     if not endpoint and served.store_cache is not None:  # build (or find) the graph once, here: workers open it
         build_or_fail(served, lambda s: ensure_built(s, extra=extra_files(s)))
     os.environ.update(env)
+    from aichr_kg_api.accesslog import log_config
     from aichr_kg_api.main import server_limits
 
     uvicorn.run("aichr_kg_api.main:app_from_env", factory=True, host=host, port=port, workers=workers,
-                **server_limits(served))
+                log_config=log_config(), **server_limits(served))
 
 
 

@@ -3,7 +3,8 @@
 An entity's document holds its own statements, the links pointing to it (a page of them), the labels
 of every resource it links to or is linked from, and the source documents it is derived from with
 their titles. Everything comes from system queries (``queries/system/``) with the entity bound as a
-parameter. No web code here: routes turn these into responses.
+parameter; an entity's document from one of them (``entity-document``). No web code here: routes turn
+these into responses.
 """
 
 from dataclasses import dataclass, field
@@ -121,30 +122,59 @@ class EntityDocument:
 
 def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
                     page: int = 1, page_size: int = 100, dataset: str | None = None) -> EntityDocument | None:
-    """The document of an entity, or None if the IRI occurs nowhere in the graph."""
+    """The document of an entity, or None if the IRI occurs nowhere in the graph: one query
+    (``entity-document``), whose rows are sorted into the document's parts here."""
     entity = ox.NamedNode(iri)
-    bound = {"entity": entity}
     statements: dict[tuple, set[str]] = {}
-    for row in store.select(catalogue.system("describe"), bound).rows:
-        statements.setdefault((row["p"], row["o"]), set()).add(row["g"].value)
-    per_property = {r["property"].value: int(r["count"].value)
-                    for r in store.select(catalogue.system("incoming-count"), bound).rows}
-    total = sum(per_property.values())
-    if not statements and not total:
+    incoming: dict[tuple, list[str]] = {}  # (subject, property) -> the subject's labels
+    labels: dict[str, list[ox.Literal]] = {}
+    sources: dict[ox.NamedNode, list[ox.Literal]] = {}
+    for row in store.raw(catalogue.system("entity-document"), {"entity": entity}):
+        part = row["part"].value
+        if part == "statement":
+            statements.setdefault((row["p"], row["o"]), set()).add(row["g"].value)
+        elif part == "incoming":
+            found = incoming.setdefault((row["subject"], row["property"]), [])
+            if row["label"] is not None:
+                found.append(row["label"])
+        elif part == "label" and isinstance(row["resource"], ox.NamedNode):
+            known = labels.setdefault(row["resource"].value, [])
+            if row["label"] not in known:
+                known.append(row["label"])
+        elif part == "source":
+            titles = sources.setdefault(row["source"], [])
+            if row["title"] is not None:
+                titles.append(row["title"])
+    if not statements and not incoming:
         return None
+    total = len(incoming)
     if page > pages(total, page_size):
         raise PageOutOfRange(f"page {page} does not exist: the links to this entity fill {pages(total, page_size)} page(s)")
-    incoming = [Incoming(r["subject"], r["property"], r.get("label"))
-                for r in rows(store, catalogue.system("incoming"), bound, (page - 1) * page_size, page_size)]
-    labels: dict[str, list[ox.Literal]] = {}
-    for row in store.select(catalogue.system("linked-labels"), bound).rows:
-        labels.setdefault(row["resource"].value, []).append(row["label"])
-    for link in incoming:
+    per_property: dict[str, int] = {}
+    for _, prop in incoming:
+        per_property[prop.value] = per_property.get(prop.value, 0) + 1
+    links = sorted((Incoming(subject, prop, _least(found)) for (subject, prop), found in incoming.items()),
+                   key=_incoming_order)[(page - 1) * page_size:page * page_size]
+    for link in links:
         if link.label is not None and isinstance(link.subject, ox.NamedNode):
             labels.setdefault(link.subject.value, [link.label])
-    sources = [(r["source"], r.get("title")) for r in store.select(catalogue.system("sources"), bound).rows]
-    return EntityDocument(entity, document, statements, labels, sources, incoming, total, page, page_size, per_property,
+    titled = sorted(((source, _least(titles)) for source, titles in sources.items()),
+                    key=lambda st: (st[1] is not None, st[1].value.lower() if st[1] is not None else "", st[0].value))
+    return EntityDocument(entity, document, statements, labels, titled, links, total, page, page_size, per_property,
                           dataset)
+
+
+def _least(literals: list[ox.Literal]) -> ox.Literal | None:
+    """The first of the literals in lexical order (SPARQL's MIN over a subject's labels)."""
+    return min(literals, key=lambda lit: (lit.value, lit.language or "")) if literals else None
+
+
+def _incoming_order(link: Incoming) -> tuple:
+    """By property, then the subject's label without case (no label first), then the subject (blank nodes first):
+    the order ``ORDER BY ?property LCASE(STR(?label)) ?subject`` gives."""
+    label = link.label
+    return (link.property.value, label is not None, label.value.lower() if label is not None else "",
+            isinstance(link.subject, ox.NamedNode), link.subject.value)
 
 
 @dataclass

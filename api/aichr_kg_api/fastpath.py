@@ -10,6 +10,7 @@ router would call; anything else goes on to the router as usual.
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from aichr_kg_api.conventions import path_below_root
 from aichr_kg_api.routers import sparql
 from aichr_kg_api.security import unexpected
 
@@ -23,18 +24,12 @@ class SparqlFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = HANDLERS.get(scope.get("method")) if scope["type"] == "http" else None  # not for lifespan
-        if handler is None or _local_path(scope) not in PATHS:
+        if handler is None or path_below_root(scope["path"], scope.get("root_path", "")) not in PATHS:
             await self.app(scope, receive, send)
             return
-        scope.setdefault("router", scope["app"].router)  # for url_for, as the router would have set it
         request = Request(scope, receive)
         try:
             response = await handler(request)
         except Exception as exc:  # as the app's own handler does: logged with an id, a plain 500
             response = await unexpected(request, exc)
         await response(scope, receive, send)
-
-
-def _local_path(scope: Scope) -> str:
-    path, root = scope["path"], scope.get("root_path", "")
-    return path[len(root):] if root and path.startswith(root) else path

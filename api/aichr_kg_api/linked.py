@@ -78,7 +78,7 @@ class LinkedData:
     @classmethod
     def from_graph(cls, graph: GraphState) -> "LinkedData":
         settings = graph.settings
-        saved = saved_names(graph.store) if isinstance(graph.store, EmbeddedStore) else None
+        saved = saved_names(graph.store, graph.catalogue, settings.base) if isinstance(graph.store, EmbeddedStore) else None
         vocabulary, index = saved or index_graph(graph.store, graph.catalogue, settings.base)
         if settings.cache_dir:
             dumps = Dumps(settings.cache_dir, owned=False)

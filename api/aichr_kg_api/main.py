@@ -1,15 +1,18 @@
 """App factory: ``create_app(settings)`` builds the graph and mounts one router per concern."""
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from aichr_kg import __version__
+from aichr_kg.answers import AnswerCache
 from aichr_kg.execution import QueryError, open_runner
 from aichr_kg.settings import Settings
+from aichr_kg.store import EmbeddedStore
 from aichr_kg_api import openapi, respond, security
-from aichr_kg_api.conventions import HttpConventions, Validators
+from aichr_kg_api.conventions import Validators
 from aichr_kg_api.fastpath import SparqlFastPath
 from aichr_kg_api.linked import LinkedData
 from aichr_kg_api.routers import apidocs, discovery, health, page, queries, resources, search, sparql
@@ -22,8 +25,12 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.public_url is None:  # `aichr-kg serve` sets it; started some other way, say what links name
+            logging.getLogger("aichr_kg_api").warning(
+                "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
-        app.state.runner = open_runner(graph.settings, graph.store)  # /sparql's query workers
+        app.state.answers = answer_cache(graph)  # exact answers of this build (none in front of a remote server)
+        app.state.runner = open_runner(graph.settings, graph.store, app.state.answers)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
         app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
         try:
@@ -31,12 +38,13 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         finally:
             app.state.runner.close()
             app.state.linked.close()
+            if state is None:  # made here: its connections are this app's
+                graph.close()
 
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")
-    app.add_middleware(SparqlFastPath)  # added first: the innermost, so CORS and security headers still wrap it
-    app.add_middleware(HttpConventions, settings=settings)  # HEAD, compression, ETag / 304 (also on the fast path)
-    security.install(app, settings)
+    app.add_middleware(SparqlFastPath)  # added first: the innermost, so the HTTP layer still wraps it
+    security.install(app, settings)  # the HTTP layer: headers, CORS, HEAD, compression, ETag / 304, kept answers
     app.include_router(queries.router)
     app.include_router(sparql.router)
     for router in (resources.router, search.router, discovery.router, apidocs.router, page.router, health.router):
@@ -49,15 +57,22 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     return app
 
 
+def answer_cache(graph: GraphState) -> AnswerCache | None:
+    size = graph.settings.answer_cache_size
+    return AnswerCache(size * 2**20) if size and isinstance(graph.store, EmbeddedStore) else None
+
+
 def app_from_env() -> FastAPI:
     """Entry point for uvicorn's ``--factory`` (settings from AICHR_KG_* variables)."""
     return create_app(Settings())
 
 
 def server_limits(settings: Settings) -> dict:
-    """uvicorn's own limits, from the settings (SECURITY.md): forwarded headers believed only from the proxies
-    named, a cap on a request's header block, idle keep-alive connections closed after a few seconds."""
+    """uvicorn's settings for this service (SECURITY.md "Server limits"): forwarded headers believed only from the
+    proxies named, idle keep-alive connections closed after a few seconds, and the HTTP protocol that enforces
+    the head size, read time and connection limits (``aichr_kg_api.server``, which reads them from the environment)."""
+    from aichr_kg_api.server import IMPORT_PATH
+
     return {"proxy_headers": bool(settings.trusted_proxies),
             "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
-            "h11_max_incomplete_event_size": settings.max_header_size,
-            "timeout_keep_alive": settings.keep_alive_timeout}
+            "timeout_keep_alive": settings.keep_alive_timeout, "http": IMPORT_PATH}

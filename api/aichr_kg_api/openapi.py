@@ -14,22 +14,37 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from aichr_kg.catalogue import CannedQuery, Catalogue, Param
+from aichr_kg.settings import StoreKind
 from aichr_kg.store import Store
 from aichr_kg_api.negotiation import RDF_FORMATS, RESULT_FORMATS
 
 PLAIN = {"text/plain": {"schema": {"type": "string"}}}
 ERRORS = {
-    400: "The request is malformed: a syntax error (with line and column), a bad IRI, a bad parameter.",
+    400: "The request is malformed: a syntax error (with line and column), a bad IRI, a bad parameter, or not "
+         "readable as HTTP.",
     403: "An update, LOAD or SERVICE: this endpoint is read-only and calls no other server.",
     404: "Nothing is published here (the message suggests a search).",
     406: "None of the accepted media types is offered (the message lists those offered).",
+    408: "The request did not arrive whole within the server's read time (AICHR_KG_REQUEST_READ_TIMEOUT).",
     413: "The query or the request body is longer than the limit.",
+    414: "The request line is longer than the server takes (AICHR_KG_MAX_HEADER_SIZE): send a long query by POST.",
     415: "A POST whose Content-Type is neither application/sparql-query nor application/x-www-form-urlencoded.",
     422: "A parameter is unknown or its value is not allowed: JSON naming the parameter and the reason.",
-    503: "Too many queries at once, or the query needs more memory than allowed; Retry-After says when to retry.",
-    504: "The query ran past the time limit and was stopped.",
+    429: "This client address already has as many queries running or waiting as it may "
+         "(AICHR_KG_MAX_QUERIES_PER_CLIENT); Retry-After says when to retry.",
+    431: "The request's headers are larger than the server takes (AICHR_KG_MAX_HEADER_SIZE).",
+    502: "The SPARQL server behind this service cannot be reached, failed, or broke its answer off (remote mode).",
+    503: "Too many queries or connections at once, or the query needs more memory than allowed; Retry-After says "
+         "when to retry.",
+    504: "The query ran past the time limit and was stopped (or, in remote mode, the SPARQL server did not answer "
+         "in time).",
 }
-SPARQL_GET_ERRORS = (400, 403, 406, 413, 503, 504)
+# Which errors an operation can give, by what it does; ``_error_codes`` applies these to every operation.
+SERVER_ERRORS = (400, 408, 414, 431, 503)  # the HTTP server's own limits: any request
+SPARQL_ERRORS = (400, 403, 406, 413, 429, 503, 504)  # the query runner (POST adds 415)
+CANNED_ERRORS = (406, 422, 504)
+UPSTREAM_ERRORS = (502, 504)  # remote mode, any route reading the graph
+NOT_FROM_THE_GRAPH = ("/health", "/ready", "/docs", "/redoc", "/robots.txt", "/researchers", "/openapi.json")
 PARAM_TYPES = {"year": {"type": "integer"}, "integer": {"type": "integer"}, "date": {"type": "string", "format": "date"},
                "iri": {"type": "string", "format": "iri"}}
 _SPARQL_PARAMS = [
@@ -67,14 +82,14 @@ def install(app: FastAPI) -> None:
             root = graph.settings.root_path
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
                                  servers=[{"url": root}] if root else None)
-            describe(schema, graph.catalogue, graph.store)
+            describe(schema, graph.catalogue, graph.store, graph.settings.store is StoreKind.remote)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi
 
 
-def describe(schema: dict, catalogue: Catalogue, store: Store) -> None:
+def describe(schema: dict, catalogue: Catalogue, store: Store, remote: bool = False) -> None:
     from aichr_kg_api.routers.queries import QUERY_FORMATS
 
     paths = schema["paths"]
@@ -90,8 +105,7 @@ def describe(schema: dict, catalogue: Catalogue, store: Store) -> None:
                                                      "query, the service description (Turtle, RDF/XML, ...).",
                                       "content": results},
                               "303": {"description": "A browser asking without a query is sent to the query page."},
-                              "304": {"description": "If-None-Match or If-Modified-Since matched."},
-                              **errors(*SPARQL_GET_ERRORS)}},
+                              "304": {"description": "If-None-Match or If-Modified-Since matched."}}},
         "post": {"operationId": "sparql_post", "tags": ["SPARQL"],
                  "summary": "SPARQL query by POST: form-encoded, or the query itself as application/sparql-query",
                  "parameters": [p for p in _SPARQL_PARAMS if p["name"] != "query"],
@@ -103,17 +117,33 @@ def describe(schema: dict, catalogue: Catalogue, store: Store) -> None:
                      "application/sparql-query": {"schema": {"type": "string"},
                                                   "example": _SPARQL_PARAMS[0]["example"]}}},
                  "responses": {"200": {"description": "SELECT/ASK results, or a CONSTRUCT/DESCRIBE graph.",
-                                       "content": results}, **errors(*SPARQL_GET_ERRORS, 415)}},
+                                       "content": results}}},
     }
+    canned = {f"/queries/{query.name}" for query in catalogue}
     for path, operations in paths.items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            if not path.startswith("/queries/") and path != "/search":
+            if path not in canned and path != "/search":
                 responses.pop("422", None)  # FastAPI's validation error, for parameters these routes read themselves
-            if "{" in path or path.startswith(("/download", "/ontology", "/shapes", "/graph")):
-                responses.setdefault("404", errors(404)["404"])
-            if any(k.startswith("text/") or "+" in k for k in responses.get("200", {}).get("content", {})):
-                responses.setdefault("406", errors(406)["406"])
+            for code in _error_codes(path, method, responses, path in canned, remote):
+                responses.setdefault(str(code), errors(code)[str(code)])
+            operation["responses"] = dict(sorted(responses.items()))
+
+
+def _error_codes(path: str, method: str, responses: dict, canned: bool, remote: bool) -> list[int]:
+    """Every error the operation can answer with, from what it does (one rule for all routes)."""
+    codes = list(SERVER_ERRORS)
+    if path == "/sparql":
+        codes += [*SPARQL_ERRORS, *([415] if method == "post" else [])]
+    if canned:
+        codes += CANNED_ERRORS
+    if "{" in path or path.startswith(("/download", "/ontology", "/shapes", "/graph")):
+        codes.append(404)
+    if any(k.startswith("text/") or "+" in k for k in responses.get("200", {}).get("content", {})):
+        codes.append(406)
+    if remote and path not in NOT_FROM_THE_GRAPH:
+        codes += UPSTREAM_ERRORS
+    return sorted(set(codes))
 
 
 def _query_operation(query: CannedQuery, catalogue: Catalogue, store: Store, formats) -> dict:
@@ -124,8 +154,7 @@ def _query_operation(query: CannedQuery, catalogue: Catalogue, store: Store, for
     return {"operationId": f"query_{query.name.replace('-', '_')}", "tags": ["canned queries"], "summary": query.title,
             "description": f"{query.description}\n\nTopic: {query.topic}. Shown on the query page as a {query.view}.",
             "parameters": parameters,
-            "responses": {"200": {"description": "The answer table.", "content": media_types(formats)},
-                          **errors(406, 422, 503, 504)}}
+            "responses": {"200": {"description": "The answer table.", "content": media_types(formats)}}}
 
 
 def _parameter(param: Param, allowed: list[tuple[str, str]]) -> dict:

@@ -1,5 +1,6 @@
-"""What every response gets, whatever the route: CORS for reads, a Content-Security-Policy on HTML,
-and errors as one plain line (status, reason, what to do) that never carries a traceback or a path."""
+"""What every response gets, whatever the route: CORS for reads, a Content-Security-Policy on HTML, 404 for a path
+no IRI can have (all three in the one HTTP layer, ``conventions.HttpConventions``), and errors as one plain line
+(status, reason, what to do) that never carries a traceback or a path."""
 
 import logging
 import uuid
@@ -7,14 +8,11 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aichr_kg.settings import Settings
-from aichr_kg_api.respond import not_found_handler
+from aichr_kg_api.conventions import HttpConventions
 
 log = logging.getLogger("aichr_kg_api")
 
@@ -22,55 +20,6 @@ log = logging.getLogger("aichr_kg_api")
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
     """``400 Bad Request: the query is empty`` as text/plain."""
     return PlainTextResponse(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status, headers=headers)
-
-
-class SecurityHeaders:
-    """Adds ``X-Content-Type-Options: nosniff`` everywhere, and the CSP (plus framing and referrer rules) on HTML."""
-
-    def __init__(self, app: ASGIApp, csp: str):
-        self.app, self.csp = app, csp
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", self.csp)
-                    headers.setdefault("X-Frame-Options", "DENY")
-                    headers.setdefault("Referrer-Policy", "same-origin")
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-# Characters no IRI may hold (RFC 3987: space, controls, and < > " { } | \ ^ `): every path here names an IRI (an
-# entity, a graph, an ontology or shapes version, a canned question), so a path holding one names nothing served.
-_NOT_IN_IRIS = frozenset(' <>"{}|\\^`') | frozenset(map(chr, range(0x20))) | {chr(0x7F)}
-
-
-class PathCheck:
-    """Answers 404 for a path that, decoded, holds a character no IRI may hold, before any route builds an IRI of it
-    (which would fail with a 500)."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            odd = next((c for c in scope["path"] if c in _NOT_IN_IRIS), None)
-            if odd is not None:
-                shown = repr(odd) if odd.isprintable() else f"U+{ord(odd):04X}"
-                detail = (f"Nothing is published at {scope['path']}: it holds {shown}, a character no IRI here has "
-                          "(percent-encoded or not).")
-                response = await not_found_handler(Request(scope, receive), StarletteHTTPException(404, detail))
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException):
@@ -88,10 +37,8 @@ async def unexpected(request: Request, exc: Exception):
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(PathCheck)
-    app.add_middleware(SecurityHeaders, csp=settings.content_security_policy)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-                       allow_methods=["GET", "POST", "HEAD"], allow_headers=["*"],
-                       expose_headers=["Retry-After", "Link", "Content-Location"], max_age=3600)
+    """The HTTP layer (headers, HEAD, compression, validators; added last, so outside any middleware added before)
+    and the error handlers."""
+    app.add_middleware(HttpConventions, settings=settings)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, unexpected)

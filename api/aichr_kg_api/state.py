@@ -22,3 +22,8 @@ class GraphState:
             return cls(settings, RemoteStore.from_settings(settings), Catalogue(settings))
         result = open_built(settings, extra=extra_files(settings))  # on disk, shared by every process
         return cls(settings, result.store, Catalogue(settings))
+
+    def close(self) -> None:
+        """Let go of the remote server's pooled connections (the embedded store holds nothing to close)."""
+        if isinstance(self.store, RemoteStore):
+            self.store.close()

@@ -1,7 +1,7 @@
 """The dataset described in VoID and DCAT: sizes, licence, examples, SPARQL endpoint, vocabularies, dumps.
 
 Counts come from system queries once per run (the graph does not change while the service runs);
-URLs of the endpoint and the dumps follow ``Settings.public_url`` or, unset, the request's own URL.
+URLs of the endpoint and the dumps start with ``Settings.public`` (the configured public URL, never the request's).
 """
 
 from dataclasses import dataclass, field

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 
 from aichr_kg import release
 from aichr_kg.namespaces import PREFIXES, graph_iri
+from aichr_kg.parsing import DataFileError, DataFilesError, read_error
 from aichr_kg.settings import DEFAULT_BASE, Settings
-from aichr_kg.sources import SourceFile, all_files
+from aichr_kg.sources import RDF_SUFFIXES, SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.validation import ENGINES, Violation, validate_files
 
@@ -52,18 +53,29 @@ def _rebase(term, base: str):
 
 
 def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
-    """Load files into their named graphs; IRIs under the default base move to ``base`` if it differs."""
+    """Load files into their named graphs; IRIs under the default base move to ``base`` if it differs. A file that
+    does not parse (an extra file is not validated first) raises ``DataFilesError`` naming it and the line."""
     for source in files:
-        fmt = source.ox_format
-        if base == DEFAULT_BASE:
-            store.load_file(source.path, source.graph, fmt)
-            continue
-        graph = ox.NamedNode(source.graph)
-        store.oxi.extend(  # TriG / N-Quads keep their graph names, as bulk_load does
-            ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base),
-                    graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-            for q in ox.parse(path=str(source.path), format=fmt)
-        )
+        if source.path.suffix not in RDF_SUFFIXES:
+            raise DataFilesError([DataFileError(source.path, None, "not a file of an RDF format this service reads "
+                                                f"(its name must end in {', '.join(RDF_SUFFIXES)})")])
+        try:
+            _load_one(store, source, base)
+        except (SyntaxError, OSError) as exc:
+            raise DataFilesError([read_error(source, exc)]) from None
+
+
+def _load_one(store: EmbeddedStore, source: SourceFile, base: str) -> None:
+    fmt = source.ox_format
+    if base == DEFAULT_BASE:
+        store.load_file(source.path, source.graph, fmt)
+        return
+    graph = ox.NamedNode(source.graph)
+    store.oxi.extend(  # TriG / N-Quads keep their graph names, as bulk_load does
+        ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base),
+                graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+        for q in ox.parse(path=str(source.path), format=fmt)
+    )
 
 
 def apply_rules(store: EmbeddedStore, settings: Settings) -> int:

@@ -33,9 +33,15 @@ been slow, each for at most ``fast_lane_limit`` seconds (past that the job moves
 its text is remembered as slow), so cheap queries find a worker while runaways hold the rest. A query whose
 caller is cancelled (its HTTP client hung up) has its worker killed at once. A started spare
 (``spare_query_workers``) takes the place of a stopped worker at once while its successor starts, and an
-idle worker that died is noticed before it is handed a job.
+idle worker that died is noticed before it is handed a job (a job that reaches one killed just then runs once
+more on another). A worker's death is reported as what it was: the signal by name, or the memory ceiling only
+when the engine said an allocation failed. A worker that cannot open the store (deleted or damaged under the
+service) has the pool repair it (``heal``: built again, once however many workers fail) and start again.
 
-Design note: every query, however cheap, crosses the pipe. Running "obviously cheap" queries in
+An embedded pool may keep answers (``answers``: an ``AnswerCache``, the graph being read-only): the same job
+again is answered from memory, admitted as any other (so a saturated endpoint still says 503), with no worker.
+
+Design note: every query that is not kept, however cheap, crosses the pipe. Running "obviously cheap" queries in
 the service process would save ~0.1 ms but could not keep the timeout promise (no heuristic can
 tell a cheap query from a runaway one by its text), so it is not done.
 """
@@ -57,7 +63,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -67,6 +73,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from aichr_kg import querycheck
+from aichr_kg.answers import AnswerCache
 from aichr_kg.querycheck import Checked
 from aichr_kg.store import AnswerOverLimit, Dataset, EmbeddedStore, NoAcceptableFormat, Serialized
 
@@ -136,6 +143,10 @@ class WorkerFailed(QueryError):
     """The process running the query stopped for another reason."""
 
 
+class StoreUnopenable(RuntimeError):
+    """A starting worker could not open the store (its folder deleted or damaged under the service)."""
+
+
 class UpstreamUnavailable(QueryError):
     """The remote SPARQL server cannot be reached."""
 
@@ -203,8 +214,12 @@ _PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]+/)+[\w.-]*")
 
 def evaluation_message(exc: BaseException) -> str:
     """A store error in one line, without file system paths."""
-    text = _PATH.sub("…", " ".join(str(exc).split()))[:300]
-    return f"the query could not be evaluated: {text or type(exc).__name__}"
+    return f"the query could not be evaluated: {error_text(exc)}"
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception's message in one line of at most 300 characters, file system paths left out."""
+    return _PATH.sub("…", " ".join(str(exc).split()))[:300] or type(exc).__name__
 
 
 # -- runners ------------------------------------------------------------------------------------
@@ -213,6 +228,11 @@ class Runner(Protocol):
 
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         """``run`` for an event loop: waits without holding a thread."""
+        ...
+
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        """The answer to ``job`` if one is kept (admitted as ``run`` would be: it may raise ``Saturated``), else None;
+        a caller answers from it without starting anything."""
         ...
 
     def close(self) -> None: ...
@@ -227,6 +247,10 @@ class Admission:
         self.limit, self.retry_after, self.per_client = limit, retry_after, per_client
         self._lock = threading.Lock()
         self._by_client: dict[str, int] = {}
+
+    def admitted(self) -> int:
+        """Queries running or waiting now (for diagnostics and tests)."""
+        return self.limit - self._slots._value
 
     def __call__(self, client: str | None) -> "_Admitted":
         return _Admitted(self, client)
@@ -296,6 +320,9 @@ class DirectRunner:
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         checked = await self.checker.run_async(job, client)
         return await asyncio.to_thread(self._send, self._checked(job, checked))
+
+    def kept(self, job: QueryJob, client: str | None = None) -> None:
+        return None  # the remote server's graph may change: nothing is kept
 
     @staticmethod
     def _checked(job: QueryJob, checked: Checked) -> QueryJob:
@@ -371,20 +398,19 @@ def worker_entry() -> None:
     fd, dump, memory_limit_mb, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
     answer_limit = int(sys.argv[5]) * 2**20
     conn = Connection(fd)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash or abort leaves no core file of the graph behind
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the pool (its spawner thread)
     isolated = _isolate_network(libc)
+    try:  # first, so that a store deleted or damaged under the service is reported at once (the pool repairs it)
+        store = _open_store(dump, mode)
+    except Exception as exc:  # noqa: BLE001
+        conn.send(("store", error_text(exc)))
+        return
     import aichr_kg.namespaces  # noqa: F401 - loaded now, not on the first Turtle answer
 
     querycheck.check("ASK {}")  # the parser is built on first use: now, not on the first query
-    if mode == "check":
-        store = EmbeddedStore()
-    elif Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
-        store = EmbeddedStore.open_read_only(Path(dump), mode == "copy")
-    else:
-        store = EmbeddedStore()
-        store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
     # The ceiling is what a query may add to the loaded graph, so that it means the same at every graph size.
     limit = _address_space() + memory_limit_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -398,6 +424,16 @@ def worker_entry() -> None:
         conn.send((status, payload))
         if status == "memory":
             return
+
+
+def _open_store(dump: str, mode: str) -> EmbeddedStore:
+    if mode == "check":
+        return EmbeddedStore()
+    if Path(dump).is_dir():  # the built store on disk: opened (its pages are shared), or copied if small
+        return EmbeddedStore.open_read_only(Path(dump), mode == "copy")
+    store = EmbeddedStore()
+    store.oxi.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def _execute(store: EmbeddedStore, job: QueryJob, check_only: bool, answer_limit: int) -> tuple[str, object]:
@@ -432,11 +468,23 @@ class _Worker:
     process: subprocess.Popen
     conn: Connection
     peek: socket.socket  # a second handle on the same socket, to read a message's size before the message
+    errors: "tempfile._TemporaryFileWrapper | None" = None  # its stderr (an unlinked file), read when it dies
     isolated: bool = False
     lane: bool = False  # kept for texts that have not been slow (see WorkerPool._acquire)
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def last_words(self, size: int = 4096) -> str:
+        """The end of what the process wrote to stderr (the engine says there why it aborted)."""
+        if self.errors is None:
+            return ""
+        try:
+            end = self.errors.seek(0, os.SEEK_END)
+            self.errors.seek(max(0, end - size))
+            return self.errors.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
 
     def pending_size(self) -> int:
         """Size of the message waiting to be read (multiprocessing's frame: !i, or -1 then !Q)."""
@@ -453,12 +501,19 @@ class WorkerPool:
 
     Unless ``allow_network``, the pool does not start where the kernel would not isolate the workers'
     network (``NetworkNotIsolated``): then only the text check stands between a query and other hosts.
+
+    ``heal`` is called when a starting worker cannot open the store (``StoreUnopenable``: its folder was deleted
+    or damaged under the service) and returns what workers open from then on (the store built again,
+    ``aichr_kg.diskstore.repair``); however many workers fail at once, it runs once per failure seen, and a
+    worker that still cannot start is tried again with a growing pause, never given up on while the pool runs.
     """
 
     def __init__(self, dump: Path | None, *, size: int, timeout: float, memory_limit_mb: int, max_concurrent: int,
                  owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
                  allow_network: bool = False, queue_timeout: float | None = None, lane_workers: int = 1,
-                 lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1):
+                 lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1,
+                 heal: "Callable[[], Path] | None" = None, answers: AnswerCache | None = None):
+        self.answers = answers  # answers kept by job (the graph is read-only): a repeated job takes no worker
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
         self.answer_limit_mb = answer_limit_mb
@@ -474,11 +529,17 @@ class WorkerPool:
         self._closed = False
         self._restarting: list[threading.Thread] = []
         self.restarts = 0
+        self.heal, self.heals = heal, 0  # heals: how many times the store was repaired for the workers
+        self._heal_lock = threading.Lock()
         # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one long-lived thread starts them all.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aichr-kg-query-spawner")
-        starting = [self._spawner.submit(self._spawn, i < self.lanes).result() for i in range(size + spares)]
-        for worker in starting:
-            self._await_ready(worker)
+        try:
+            starting = self._start_all(size + spares)
+        except StoreUnopenable as exc:  # damaged between the service's own open and its workers'
+            if not self._heal_store(self.heals, exc):
+                self._spawner.shutdown()
+                raise
+            starting = self._start_all(size + spares)
         self._idle.extend(starting[:size])
         self._spares: list[_Worker] = starting[size:]  # started, waiting to take the place of a stopped worker
         self._missing: list[bool | None] = []  # slots (their lane flag) or spares (None) waiting for a process
@@ -497,20 +558,55 @@ class WorkerPool:
                         "query check alone, and a flaw in it would let a query reach other hosts from this machine")
 
     # -- life cycle --
+    def _start_all(self, count: int) -> list[_Worker]:
+        starting = [self._spawner.submit(self._spawn, i < self.lanes).result() for i in range(count)]
+        try:
+            for worker in starting:
+                self._await_ready(worker)
+        except BaseException:
+            for worker in starting:
+                self._kill(worker)
+            raise
+        return starting
+
+    def _heal_store(self, seen: int, exc: StoreUnopenable) -> bool:
+        """Repair the store for the workers unless it was repaired since ``seen`` (``heals`` when the failed start
+        began); whether starting again may help now."""
+        if self.heal is None:
+            return False
+        with self._heal_lock:
+            if self.heals != seen:
+                return True
+            log.warning("a query worker could not open the store (%s); repairing it", exc)
+            started = time.monotonic()
+            try:
+                self.dump = self.heal()
+            except Exception:  # noqa: BLE001 - the pool keeps trying; the log says why it cannot yet
+                log.exception("the store could not be repaired for the query workers")
+                return False
+            finally:
+                self.heals += 1
+            log.info("store repaired for the query workers in %.1f s", time.monotonic() - started)
+            return True
+
     def _spawn(self, lane: bool = False) -> _Worker:
         """A fresh interpreter (not a fork of this threaded process), talking over a socket pair."""
         ours, theirs = socket.socketpair()
         mode = "check" if self.dump is None else "copy" if self.copy else "open"
+        errors = tempfile.TemporaryFile()  # what it writes to stderr, read if it dies (no pipe to keep drained)
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", "from aichr_kg.execution import worker_entry; worker_entry()",
                  str(theirs.fileno()), str(self.dump or "-"), str(self.memory_limit_mb), mode,
                  str(self.answer_limit_mb)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stderr=errors)
+        except BaseException:
+            errors.close()
+            raise
         finally:
             theirs.close()
         peek = socket.fromfd(ours.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
-        return _Worker(process, Connection(ours.detach()), peek, lane=lane)
+        return _Worker(process, Connection(ours.detach()), peek, errors, lane=lane)
 
     def _await_ready(self, worker: _Worker, wait: float = 60.0) -> None:
         if worker.conn.poll(wait):
@@ -521,8 +617,13 @@ class WorkerPool:
             if status == "ready":
                 worker.isolated = bool(isolated)
                 return
+            if status == "store":
+                self._kill(worker)
+                raise StoreUnopenable(isolated)
         self._kill(worker)
-        raise RuntimeError(f"a query worker did not start (exit code {worker.process.returncode})")
+        words = " ".join(worker.last_words(600).split())
+        raise RuntimeError(f"a query worker did not start (exit code {worker.process.returncode})"
+                           + (f": {words}" if words else ""))
 
     @staticmethod
     def _kill(worker: _Worker) -> None:
@@ -534,6 +635,8 @@ class WorkerPool:
             log.error("query worker %s did not stop", worker.process.pid)
         worker.conn.close()
         worker.peek.close()
+        if worker.errors is not None:
+            worker.errors.close()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` now and put a started spare in its place (if one is ready), so that a stopped query
@@ -559,15 +662,21 @@ class WorkerPool:
 
         def restart() -> None:
             self._kill(worker)
-            for attempt in range(5):
-                if self._closed:
-                    return
+            failures = 0
+            while not self._closed:
+                seen = self.heals
                 try:
+                    if self.heal is not None and self.dump is not None and not self.dump.exists():
+                        raise StoreUnopenable("its files are gone")  # no need to start a worker to find that out
                     fresh = self._spawner.submit(self._spawn).result()
                     self._await_ready(fresh)
-                except Exception:  # noqa: BLE001 - keep trying; the pool runs one short meanwhile
-                    log.exception("query worker restart failed (attempt %d)", attempt + 1)
-                    time.sleep(0.5 * (attempt + 1))
+                except Exception as exc:  # noqa: BLE001 - keep trying; the pool runs one short meanwhile
+                    failures += 1
+                    healed = isinstance(exc, StoreUnopenable) and self._heal_store(seen, exc)
+                    if not healed:
+                        log.warning("query worker restart failed (attempt %d): %s", failures, exc)
+                    if not (healed and failures == 1):  # right after a repair: at once; else a growing pause
+                        self._pause(min(30.0, 0.5 * 2 ** (failures - 1)))
                     continue
                 log.info("query worker %s replaced by %s in %.2f s", worker.process.pid, fresh.process.pid,
                          time.monotonic() - began)
@@ -579,6 +688,11 @@ class WorkerPool:
         with self._cond:
             self._restarting = [t for t in self._restarting if t.is_alive()] + [thread]
         thread.start()
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep, but wake when the pool closes."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._closed, seconds)
 
     def _arrive(self, fresh: _Worker) -> None:
         """A freshly started worker fills a slot left empty (no spare was ready) or becomes a spare."""
@@ -624,6 +738,11 @@ class WorkerPool:
         """Process ids of the idle lane workers (for tests)."""
         with self._cond:
             return [w.process.pid for w in self._idle if w.lane]
+
+    def waiting_pids(self) -> list[int]:
+        """Process ids of every worker not running a job: the idle ones and the started spares (for tests)."""
+        with self._cond:
+            return [w.process.pid for w in self._idle + self._spares]
 
     def idle_pids(self) -> list[int]:
         """Process ids of the workers waiting for a job (for diagnostics and tests)."""
@@ -696,8 +815,11 @@ class WorkerPool:
                             f"try again in {self.admission.retry_after} s", self.admission.retry_after)
 
     def run(self, job: QueryJob, client: str | None = None) -> Serialized:
-        deadline = None
+        deadline, retried = None, False
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -715,9 +837,10 @@ class WorkerPool:
                     if answered:
                         status, payload = worker.conn.recv()
                 except (EOFError, OSError):
-                    error = self._death(worker)
-                    self._replace(worker)
-                    raise error from None
+                    error, retried = self._lost(worker, started, retried)
+                    if error is not None:
+                        raise error from None
+                    continue
                 if answered:
                     return self._answered(worker, job, started, status, payload)
                 self._overran(worker, job, limit < deadline)  # raises, unless it overran the fast lane only
@@ -726,8 +849,11 @@ class WorkerPool:
         """As ``run``, but the event loop itself waits on the worker's socket (no thread per query); cancelled
         (its client went away), the worker running it is replaced at once."""
         loop = asyncio.get_running_loop()
-        deadline = None
+        deadline, retried = None, False
         with self.admission(client):
+            kept = self._kept(job)
+            if kept is not None:
+                return kept
             while True:
                 worker, waiter = self._acquire(job)
                 if worker is None:
@@ -742,11 +868,11 @@ class WorkerPool:
                         status, payload = await loop.run_in_executor(None, worker.conn.recv)
                     elif answered:
                         status, payload = worker.conn.recv()
-                except (EOFError, OSError) as exc:
-                    log.warning("query worker %s failed: %r", worker.process.pid, exc)
-                    error = self._death(worker)
-                    self._replace(worker)
-                    raise error from None
+                except (EOFError, OSError):
+                    error, retried = self._lost(worker, started, retried)
+                    if error is not None:
+                        raise error from None
+                    continue
                 except BaseException:  # cancelled mid-query: the worker's state is unknown, start afresh
                     self._replace(worker)
                     raise
@@ -763,7 +889,21 @@ class WorkerPool:
     def _answered(self, worker: _Worker, job: QueryJob, started: float, status: str, payload):
         if time.monotonic() - started > self.lane_limit:
             self._remember_slow(job.query)
-        return self._settle(worker, status, payload)
+        answer = self._settle(worker, status, payload)
+        if self.answers is not None and status == "ok":
+            self.answers.put(("query", job), answer, len(answer.body))
+        return answer
+
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        if self.answers is None:
+            return None
+        with self.admission(client):
+            return self._kept(job)
+
+    def _kept(self, job: QueryJob) -> Serialized | None:
+        """The answer to the same job, if one is kept: it still counts against the limits on queries at once
+        (admitted before this is asked), so that a busy endpoint answers the same whether or not it is kept."""
+        return None if self.answers is None else self.answers.get(("query", job))
 
     def _overran(self, worker: _Worker, job: QueryJob, lane_only: bool) -> None:
         """A job that overran: its worker is replaced; past its deadline it raises, past the lane's it queues again."""
@@ -809,14 +949,37 @@ class WorkerPool:
         return QueryTooBig(f"the query needed more than {self.memory_limit_mb} MB of memory and was stopped; "
                            "narrow it down (a LIMIT, more specific patterns, no cross products)")
 
-    def _death(self, worker: _Worker) -> QueryError:
+    def _lost(self, worker: _Worker, sent: float, retried: bool) -> tuple[QueryError | None, bool]:
+        """A worker that ended while it had a job is replaced; the job is tried once more on another worker (error
+        None) if it had been killed from outside before it could have done much with it (a worker killed while idle,
+        found dead only as the job reached it), else the error says how it ended."""
+        error, external = self._death(worker)
+        self._replace(worker)
+        if external and not retried and time.monotonic() - sent < RETRY_WINDOW:
+            log.warning("query worker %s was found dead as a job reached it; the job goes to another worker",
+                        worker.process.pid)
+            return None, True
+        return error, retried
+
+    def _death(self, worker: _Worker) -> tuple[QueryError, bool]:
+        """What a worker's end (while it ran a job) means: the memory ceiling only when the engine said so as it
+        aborted (an allocation refused under RLIMIT_AS); otherwise the signal or exit code, named."""
         try:
             code = worker.process.wait(2)
         except subprocess.TimeoutExpired:
             code = None
-        if code == -signal.SIGABRT:  # the engine's allocation failed under RLIMIT_AS
-            return self._too_big()
-        return WorkerFailed(f"the process running the query {_how_it_ended(code)}; try again")
+        words = worker.last_words()
+        if code == -signal.SIGABRT and _ALLOCATION_FAILED.search(words):
+            return self._too_big(), False
+        ended = _how_it_ended(code)
+        log.warning("query worker %s %s%s", worker.process.pid, ended,
+                    f"; it wrote: {' '.join(words.split())[-300:]}" if words.strip() else "")
+        external = code is not None and -code in (signal.SIGKILL, signal.SIGTERM)
+        return WorkerFailed(f"the process running the query {ended}; try again"), external
+
+
+RETRY_WINDOW = 0.25  # seconds after its job was sent within which a worker killed from outside was likely idle
+_ALLOCATION_FAILED = re.compile(r"memory allocation of \d+ bytes failed")  # Rust's message before it aborts
 
 
 def _how_it_ended(code: int | None) -> str:
@@ -825,8 +988,9 @@ def _how_it_ended(code: int | None) -> str:
         return "stopped answering"
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else "unknown"
-        cause = {signal.SIGKILL: " (by an operator, or by the system's out-of-memory killer)",
-                 signal.SIGSEGV: " (it crashed)", signal.SIGABRT: " (it ran out of memory)"}.get(-code, "")
+        cause = {signal.SIGKILL: " (from outside: by an operator, or by the system's out-of-memory killer)",
+                 signal.SIGTERM: " (from outside: asked to stop)", signal.SIGSEGV: " (it crashed)",
+                 signal.SIGABRT: " (it aborted)"}.get(-code, "")
         return f"was killed by signal {-code}, {name}{cause}"
     return f"stopped unexpectedly (exit code {code})"
 
@@ -880,8 +1044,9 @@ class _Waiter:
             raise
 
 
-def open_runner(settings, store) -> Runner:
-    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself."""
+def open_runner(settings, store, answers: AnswerCache | None = None) -> Runner:
+    """The runner for ``settings``: a worker pool over a dump of the embedded store, or the remote store itself;
+    ``answers``: where the embedded pool keeps answers (none are kept in front of a remote store)."""
     limits = {"size": settings.query_workers, "timeout": settings.query_timeout,
               "memory_limit_mb": settings.query_memory_limit, "max_concurrent": settings.max_concurrent_queries,
               "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network,
@@ -891,13 +1056,36 @@ def open_runner(settings, store) -> Runner:
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
         return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
-        return WorkerPool(store.path, copy=store.copied, **limits)
+        return WorkerPool(store.path, copy=store.copied, heal=lambda: _rebuilt_store(settings, store), answers=answers,
+                          **limits)
     folder = Path(tempfile.mkdtemp(prefix="aichr-kg-"))
     dump = folder / "graph.nq"
-    store.oxi.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    os.chmod(folder, 0o700)
+    _dump(store, dump)
     try:
-        return WorkerPool(dump, owns_dump_dir=True, **limits)
+        return WorkerPool(dump, owns_dump_dir=True, heal=lambda: _dump(store, dump), answers=answers, **limits)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _rebuilt_store(settings, store: EmbeddedStore) -> Path:
+    """The store folder for new workers once one could not open ``store.path``: built again if damaged or gone.
+    The service reads its own copy on, or, if it read from disk, the folder it now names (files it had open
+    could have been overwritten)."""
+    from aichr_kg.diskstore import repair
+    from aichr_kg.sources import extra_files
+
+    path = repair(settings, extra_files(settings), store.path)
+    if not store.copied:
+        store.reopen(path)
+    return path
+
+
+def _dump(store: EmbeddedStore, dump: Path) -> Path:
+    """The in-memory store as the N-Quads file workers load (written again if it was deleted under the service)."""
+    dump.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(dump.parent, 0o700)
+    partial = dump.with_suffix(".partial")
+    store.oxi.dump(str(partial), format=ox.RdfFormat.N_QUADS)
+    partial.replace(dump)  # a worker starting meanwhile reads the whole file or none
+    return dump

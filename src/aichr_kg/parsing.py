@@ -101,11 +101,15 @@ def parse_all(sources: list[SourceFile]) -> ParsedGraph:
 def _quads(source: SourceFile):
     try:
         yield from ox.parse(path=str(source.path), format=source.ox_format)
-    except SyntaxError as exc:
-        reason = re.sub(r"\s*\([^()]*, line \d+\)$", "", str(exc))
-        raise DataFileError(source.path, exc.lineno, reason[:300]) from exc
-    except OSError as exc:
-        raise DataFileError(source.path, None, exc.strerror or type(exc).__name__) from exc
+    except (SyntaxError, OSError) as exc:
+        raise read_error(source, exc) from exc
+
+
+def read_error(source: SourceFile, exc: SyntaxError | OSError) -> DataFileError:
+    """pyoxigraph's parse or read error for a file as one line naming the file and the line."""
+    if isinstance(exc, SyntaxError):
+        return DataFileError(source.path, exc.lineno, re.sub(r"\s*\([^()]*, line \d+\)$", "", str(exc))[:300])
+    return DataFileError(source.path, None, exc.strerror or type(exc).__name__)
 
 
 def write_ntriples(sources: list[SourceFile], out: Path) -> None:

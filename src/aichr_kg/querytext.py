@@ -107,7 +107,31 @@ def insert_values(text: str, bindings: Mapping[str, str]) -> str:
     at = where_brace(text)
     if at is None:
         return f"{text}\n{block}\n"
-    return f"{text[:at + 1]} {block}\n{text[at + 1:]}"
+    for brace in reversed(union_branches(text) or (at,)):
+        text = f"{text[:brace + 1]} {block}\n{text[brace + 1:]}"
+    return text
+
+
+@lru_cache(maxsize=512)
+def union_branches(text: str) -> tuple[int, ...] | None:
+    """Offsets of the ``{`` opening each branch when the WHERE clause is nothing but ``{...} UNION {...} ...``.
+
+    Such a query gets the VALUES block at the start of every branch instead: the same solutions (a join
+    distributes over a union), but pyoxigraph starts each branch from the bound values, where a block in the
+    enclosing group would be joined only after every branch had been evaluated unbound (100x slower)."""
+    at = where_brace(text)
+    toks = _significant(text[at:]) if at is not None else []
+    opens, k = [], 1
+    while k < len(toks) and toks[k].text == "{":
+        opens.append(at + toks[k].start)
+        k = _skip_group(toks, k)
+        if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == "UNION":
+            k += 1
+        elif k < len(toks) and toks[k].text == "}" and len(opens) > 1:
+            return tuple(opens)
+        else:
+            return None
+    return None
 
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")

@@ -1,6 +1,7 @@
 """A remote SPARQL 1.1 server behind the ``Store`` interface, and ``push`` to load a build into one.
 
-Queries go through SPARQLWrapper (POST, URL-encoded, the SPARQL 1.1 Protocol). Parameters are
+Queries go through one pooled httpx client (POST, URL-encoded, the SPARQL 1.1 Protocol), whose
+keep-alive connections every thread shares. Parameters are
 bound by a VALUES block written from validated RDF terms (``querytext.insert_values``), never by
 pasting user text into the query. The server's default graph must be the merge of its named
 graphs, each distinct triple once, as in the embedded store: ``push`` writes that merge as the server's default
@@ -21,13 +22,13 @@ a solution table (Virtuoso does).
 
 Failures of the server are reported as the execution errors the service maps to statuses:
 unreachable (``UpstreamUnavailable``), too slow (``UpstreamTimeout``), or an error of its own.
-Every call opens a fresh connection, so the store recovers by itself when the server is back.
+A connection the server closed is dropped from the pool and a new one opened, so the store recovers by
+itself when the server is back.
 """
 
-import ast
-import http.client
+import csv
+import io
 import re
-import socket
 import threading
 import time
 import urllib.error
@@ -36,9 +37,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
 
 from aichr_kg import __version__, querytext
 from aichr_kg.execution import (AnswerTooLarge, QueryError, QueryEvaluationError, QuerySyntaxError, UpstreamError,
@@ -55,83 +55,74 @@ class RemoteStore(ResultShapes):
     """The graph held by a SPARQL 1.1 server at ``endpoint`` (its query URL)."""
 
     def __init__(self, endpoint: str, *, timeout: float, queries_dir: Path, graph_cache_seconds: float = 30.0,
-                 answer_limit: int = 100 * 2**20, passthrough: bool = True):
+                 answer_limit: int = 100 * 2**20, passthrough: bool = True, max_connections: int = 32):
         self.endpoint, self.timeout, self.answer_limit, self.passthrough = endpoint, timeout, answer_limit, passthrough
         self._system_dir = queries_dir / "system"
         self._graphs: tuple[float, list[str]] | None = None
         self._graph_cache_seconds = graph_cache_seconds
         self._lock = threading.Lock()
+        # One pool of keep-alive connections for every thread (a fresh connection per query cost more than the query)
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": f"aichr-kg/{__version__}"},
+                                    limits=httpx.Limits(max_connections=max_connections,
+                                                        max_keepalive_connections=max_connections))
 
     @classmethod
     def from_settings(cls, settings) -> "RemoteStore":
         return cls(settings.endpoint, timeout=settings.query_timeout, queries_dir=settings.queries_dir,
-                   answer_limit=settings.max_answer_size * 2**20, passthrough=settings.endpoint_passthrough)
+                   answer_limit=settings.max_answer_size * 2**20, passthrough=settings.endpoint_passthrough,
+                   max_connections=settings.max_concurrent_queries)
 
     # -- the wire --------------------------------------------------------------------------------
     def _post(self, sparql: str, accept: str, dataset: Dataset) -> tuple[str, bytes]:
         """Send a query; return the media type and the complete body, or raise an execution error."""
-        wrapper = SPARQLWrapper(self.endpoint, agent=f"aichr-kg/{__version__}")
-        wrapper.setOnlyConneg(True)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setTimeout(self.timeout)
         if dataset.default_graphs is not None or dataset.named_graphs is not None:
             sparql = querytext.without_dataset_clauses(sparql)  # the protocol's graphs win, on every server
-        wrapper.setQuery(sparql)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        for graph in dataset.default_graphs or ():
-            wrapper.addDefaultGraph(graph)
-        for graph in dataset.named_graphs or ():
-            wrapper.addNamedGraph(graph)
+        form = [("query", sparql), *(("default-graph-uri", g) for g in dataset.default_graphs or ()),
+                *(("named-graph-uri", g) for g in dataset.named_graphs or ())]
         started = time.monotonic()
         try:
-            response = wrapper.query().response
-            body = response.read(self.answer_limit + 1)
-            if len(body) > self.answer_limit:
-                response.close()
-                raise AnswerTooLarge.over(self.answer_limit // 2**20)
-        except QueryBadFormed as exc:
-            raise QuerySyntaxError(_response_text(exc) or "the SPARQL server refused the query as malformed") from None
-        except EndPointInternalError as exc:
-            raise UpstreamError(self._message(exc, "the SPARQL server failed (500)")) from None
-        except EndPointNotFound:
-            raise UpstreamError(f"there is no SPARQL endpoint at {self.endpoint} (404)") from None
-        except SPARQLWrapperException as exc:
-            raise UpstreamError(self._message(exc, "the SPARQL server answered with an error")) from None
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(exc) from None
-        except (TimeoutError, socket.timeout):
+            with self._client.stream("POST", self.endpoint, data=dict(_grouped(form)), headers={"Accept": accept}) as response:
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.answer_limit:  # not read further
+                        raise AnswerTooLarge.over(self.answer_limit // 2**20)
+                    chunks.append(chunk)
+                body = b"".join(chunks)
+        except httpx.TimeoutException:
             raise self._timeout() from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise self._timeout() from None
-            raise UpstreamUnavailable(f"the SPARQL server at {self.endpoint} cannot be reached ({exc.reason}); "
+        except httpx.ConnectError as exc:
+            raise UpstreamUnavailable(f"the SPARQL server at {self.endpoint} cannot be reached ({_reason(exc)}); "
                                       "try again later") from None
-        except (http.client.HTTPException, ConnectionError, OSError) as exc:
+        except httpx.TransportError as exc:
             if time.monotonic() - started >= self.timeout:
                 raise self._timeout() from None
             raise UpstreamUnavailable(f"the connection to the SPARQL server at {self.endpoint} failed "
                                       f"({type(exc).__name__}); try again later") from None
+        if response.status_code >= 300:
+            raise self._http_error(response.status_code, _short(body))
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         return _MEDIA_ALIASES.get(media_type, media_type), body
 
     def _timeout(self) -> UpstreamTimeout:
         return UpstreamTimeout(f"the SPARQL server did not answer within {self.timeout:g} s")
 
-    def _http_error(self, exc: urllib.error.HTTPError) -> QueryError:
-        detail = _short(exc.read())
-        if exc.code in (502, 503):
-            return UpstreamUnavailable(f"the SPARQL server is unavailable ({exc.code}): {detail}")
-        if exc.code == 504:
+    def _http_error(self, status: int, detail: str) -> QueryError:
+        if status == 400:
+            return QuerySyntaxError(detail or "the SPARQL server refused the query as malformed")
+        if status == 404:
+            return UpstreamError(f"there is no SPARQL endpoint at {self.endpoint} (404)")
+        if status in (502, 503):
+            return UpstreamUnavailable(f"the SPARQL server is unavailable ({status}): {detail}")
+        if status == 504:
             return self._timeout()
-        if 400 <= exc.code < 500:
-            return QueryEvaluationError(f"the SPARQL server refused the query ({exc.code}): {detail}")
-        return UpstreamError(f"the SPARQL server failed ({exc.code}): {detail}")
+        if 400 <= status < 500:
+            return QueryEvaluationError(f"the SPARQL server refused the query ({status}): {detail}")
+        return UpstreamError(f"the SPARQL server failed ({status}): {detail}" if detail else
+                             f"the SPARQL server failed ({status})")
 
-    @staticmethod
-    def _message(exc: SPARQLWrapperException, lead: str) -> str:
-        detail = _response_text(exc)
-        return f"{lead}: {detail}" if detail else lead
+    def close(self) -> None:
+        self._client.close()
 
     # -- the Store interface -----------------------------------------------------------------------
     def serialize(self, sparql: str, *, results_format: str | None, graph_format: str | None,
@@ -156,6 +147,7 @@ class RemoteStore(ResultShapes):
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(syntax_message(_located(sparql) or exc.args[0], line_offset=1 if base_iri else 0)) from None
         if self.passthrough and media_type in offered:  # the server wrote what was asked: pass it on as it is
+            _whole(media_type, body)  # once all of it has been read here and found whole
             return Serialized(kind or ("solutions" if media_type == results_format else "graph"), media_type, body)
         return write_result(self._parse(media_type, body), results_format, graph_format, self.answer_limit)
 
@@ -178,6 +170,7 @@ class RemoteStore(ResultShapes):
     def _parse(media_type: str, body: bytes):
         for pattern, replacement in _BNODE_LABELS.get(media_type, ()):
             body = pattern.sub(replacement, body)
+        _whole(media_type, body)  # solutions are read lazily: a broken answer would fail halfway through its reader
         try:
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
         except ValueError:
@@ -225,6 +218,64 @@ _BNODE_LABELS = {  # blank-node labels that are not valid labels (Virtuoso's "no
 }
 
 
+def _whole(media_type: str, body: bytes) -> None:
+    """Read all of an answer, keeping nothing, and refuse one that is not whole (``UpstreamError``: 502).
+
+    A SPARQL server streams its answer, so an error it meets halfway comes after the 200 it has sent: Oxigraph
+    then writes the error's text into the body and ends it normally, other servers drop the connection (which
+    ``_post`` reports). Either way no part of a broken answer is passed on. CSV, which no parser here reads
+    (and in which any text is a value), must end with its line break and keep its header's column count.
+    Reading costs about 15 ms per MB (``bench`` has no cell for it: it is linear in the answer's size).
+    """
+    answer = None
+    try:
+        if media_type == "text/csv":
+            _whole_csv(body)
+            return
+        try:
+            results_format = ox.QueryResultsFormat.from_media_type(media_type)
+        except ValueError:
+            results_format = None
+        answer = (ox.parse_query_results(body, format=results_format) if results_format is not None
+                  else ox.parse(body, format=ox.RdfFormat.from_media_type(media_type)))
+        if not isinstance(answer, ox.QueryBoolean):
+            for _ in answer:
+                pass
+    except (ValueError, SyntaxError) as exc:
+        raise UpstreamError(f"the SPARQL server's answer broke off or is unreadable "
+                            f"({media_type or 'no media type'}); none of it was sent on: {_short(str(exc).encode())}") from None
+    finally:
+        answer = None  # pyoxigraph's reader must be dropped on this thread, not with a traceback on another one
+
+
+def _whole_csv(body: bytes) -> None:
+    if body.strip() in (b"true", b"false"):  # an ASK answer, as Oxigraph writes it
+        return
+    if not body.endswith(b"\n"):
+        raise ValueError(f"the last line does not end: …{body[-80:].decode('utf-8', 'replace')!r}")
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    width = len(next(rows, []))
+    for number, row in enumerate(rows, start=2):
+        if len(row) != width:
+            raise ValueError(f"line {number} has {len(row)} fields where the header has {width}")
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """Form fields for httpx: a name given more than once (``named-graph-uri``) as a list of its values."""
+    fields: dict[str, list[str]] = {}
+    for name, value in pairs:
+        fields.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in fields.items()}
+
+
+def _reason(exc: httpx.ConnectError) -> str:
+    """Why a connection failed, in the operating system's words ("Connection refused")."""
+    cause = exc.__context__ or exc.__cause__
+    while cause is not None and not isinstance(cause, OSError) and (cause.__context__ or cause.__cause__):
+        cause = cause.__context__ or cause.__cause__
+    return getattr(cause, "strerror", None) or str(exc) or type(exc).__name__
+
+
 def _located(sparql: str) -> SyntaxError | None:
     """The local parser's error for a query the server found malformed: it names line and column, which not
     every server does (Virtuoso says "line 0"). None when the text parses here: the server's message stands."""
@@ -242,17 +293,6 @@ def _readable(form: str | None) -> list[str]:
     if form in _KIND:
         return [N_TRIPLES] if _KIND[form] == "graph" else [JSON]
     return [JSON, N_TRIPLES]
-
-
-def _response_text(exc: SPARQLWrapperException) -> str:
-    """The server's own message, which SPARQLWrapper keeps only inside its exception text (as a bytes repr)."""
-    match = re.search(r"Response:\n(b(['\"]).*\2)\s*$", str(exc), re.DOTALL)
-    if not match:
-        return ""
-    try:
-        return _short(ast.literal_eval(match.group(1)))
-    except (ValueError, SyntaxError):
-        return ""
 
 
 def _short(detail: bytes) -> str:

@@ -18,11 +18,13 @@ participation in an event, a post holding, a stated count) come after the things
 is what a person searching by name is looking for. Each entity appears once, under its best name.
 """
 
+import base64
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from heapq import heapify, heappop
 from typing import TYPE_CHECKING
@@ -73,39 +75,64 @@ class LabelIndex:
     """Built once from entities and (iri, name) pairs; ``search`` only reads, so threads may share it."""
 
     def __init__(self, entities: Iterable[Entity], names: Iterable[tuple[str, str]] = ()):
-        self.entities: dict[str, Entity] = {e.iri: e for e in entities}
+        by_iri: dict[str, Entity] = {e.iri: e for e in entities}
         rows: dict[tuple[str, str], str] = {}  # (key, iri) -> name as written
-        for entity in self.entities.values():  # every entity is findable by its main label
+        for entity in by_iri.values():  # every entity is findable by its main label
             rows.setdefault((normalise(entity.label), entity.iri), entity.label)
         for iri, name in names:
-            if iri in self.entities:
+            if iri in by_iri:
                 rows.setdefault((normalise(name), iri), name)
         ordered = sorted(((key, iri, name) for (key, iri), name in rows.items() if key),
                          key=lambda r: (len(r[0]), r[0], r[1]))
-        self._keys = [r[0] for r in ordered]
-        self._iris = [r[1] for r in ordered]
-        self._names = [r[2] for r in ordered]
-        alpha = sorted(range(len(self._keys)), key=self._keys.__getitem__)
-        self._alpha_keys = [self._keys[i] for i in alpha]
-        self._alpha_ids = array("I", alpha)
-        sfx_keys, sfx_ids = [], []  # the part of each name after each space
-        for i, key in enumerate(self._keys):
-            pos = key.find(" ")
-            while pos >= 0:
-                sfx_keys.append(key[pos + 1:])
-                sfx_ids.append(i)
-                pos = key.find(" ", pos + 1)
-        by_suffix = sorted(range(len(sfx_keys)), key=sfx_keys.__getitem__)
-        self._sfx_keys = [sfx_keys[j] for j in by_suffix]
-        self._sfx_ids = array("I", (sfx_ids[j] for j in by_suffix))
+        keys = [r[0] for r in ordered]
+        suffixes = [(i, pos + 1) for i, key in enumerate(keys) for pos in _spaces(key)]  # the part after each space
+        suffixes.sort(key=lambda s: keys[s[0]][s[1]:])
         grams: dict[str, array] = {}
-        for i, key in enumerate(self._keys):
+        for i, key in enumerate(keys):
             for gram in _trigrams(key):
                 postings = grams.get(gram)
                 if postings is None:
                     grams[gram] = postings = array("I")
                 postings.append(i)
+        self._hold(by_iri, keys, [r[1] for r in ordered], [r[2] for r in ordered],
+                   array("I", sorted(range(len(keys)), key=keys.__getitem__)),
+                   array("I", (i for i, _ in suffixes)), array("I", (offset for _, offset in suffixes)), grams)
+
+    def _hold(self, entities: dict[str, Entity], keys: list[str], iris: list[str], names: list[str], alpha_ids: array,
+              sfx_ids: array, sfx_offsets: array, grams: dict[str, array]) -> None:
+        self.entities = entities
+        self._keys, self._iris, self._names = keys, iris, names  # name number -> normalised key, entity, as written
+        self._alpha_ids = alpha_ids  # name numbers in alphabetical order of their keys
+        self._alpha_keys = [keys[i] for i in alpha_ids]
+        self._sfx_ids, self._sfx_offsets = sfx_ids, sfx_offsets  # (name, offset) in order of the key from there on
+        self._sfx_keys = _Suffixes(keys, sfx_ids, sfx_offsets)
         self._grams = grams
+        self._words: list[str] | None = None
+
+    # -- saved as data (JSON), not as code: ``aichr_kg.diskstore`` keeps it beside the built store -----------
+    def to_data(self) -> dict:
+        """Everything ``search`` reads, as JSON-ready values (number arrays as base64 of little-endian uint32)."""
+        number = {iri: n for n, iri in enumerate(self.entities)}
+        return {"entities": [[e.iri, e.label, e.kind, e.kind_iri] for e in self.entities.values()],
+                "keys": self._keys, "names": self._names,
+                "iris": _packed(array("I", (number[iri] for iri in self._iris))), "alpha": _packed(self._alpha_ids),
+                "suffix_ids": _packed(self._sfx_ids), "suffix_offsets": _packed(self._sfx_offsets),
+                "grams": {gram: _packed(postings) for gram, postings in self._grams.items()}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "LabelIndex":
+        """The index ``to_data`` wrote (ValueError if its parts do not fit together)."""
+        entities = [Entity(*row) for row in data["entities"]]
+        keys, names = data["keys"], data["names"]
+        iris = [entities[n].iri for n in _unpacked(data["iris"])]
+        alpha, sfx_ids, sfx_offsets = (_unpacked(data[k]) for k in ("alpha", "suffix_ids", "suffix_offsets"))
+        if not (len(keys) == len(names) == len(iris) == len(alpha)) or len(sfx_ids) != len(sfx_offsets) \
+                or not all(isinstance(k, str) for k in keys):
+            raise ValueError("the parts of the saved label index do not fit together")
+        index = cls.__new__(cls)
+        index._hold({e.iri: e for e in entities}, keys, iris, names, alpha, sfx_ids, sfx_offsets,
+                    {gram: _unpacked(postings) for gram, postings in data["grams"].items()})
+        return index
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -177,12 +204,11 @@ class LabelIndex:
 
     # -- helpers -----------------------------------------------------------------
     def _vocabulary(self) -> list[str]:
-        """The distinct words of all names, made on first use (an index saved by an older build lacks it)."""
-        words = self.__dict__.get("_words")
-        if words is None:
-            words = self.__dict__["_words"] = sorted({w for key in self._keys for w in key.split(" ")
-                                                     if len(w) >= 4 and w.isalpha()})  # numbers are not misspelt
-        return words
+        """The distinct words of all names, made on first use (only a misspelt query needs them)."""
+        if self._words is None:
+            self._words = sorted({w for key in self._keys for w in key.split(" ")
+                                  if len(w) >= 4 and w.isalpha()})  # numbers are not misspelt
+        return self._words
 
     def _near(self, words: list[str]) -> list[str] | None:
         """Each query word replaced by the closest word the names use (None if one has no near spelling)."""
@@ -217,6 +243,42 @@ class LabelIndex:
             if not found:
                 return []
         return sorted(found or ())
+
+
+class _Suffixes(Sequence):
+    """The word-initial suffixes of the names in sorted order, read from (name, offset) pairs as ``bisect`` asks
+    for them, instead of a list of a million strings built at every start."""
+
+    def __init__(self, keys: list[str], ids: array, offsets: array):
+        self.keys, self.ids, self.offsets = keys, ids, offsets
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, j):
+        return self.keys[self.ids[j]][self.offsets[j]:]
+
+
+def _spaces(key: str) -> Iterator[int]:
+    pos = key.find(" ")
+    while pos >= 0:
+        yield pos
+        pos = key.find(" ", pos + 1)
+
+
+def _packed(numbers: array) -> str:
+    if sys.byteorder != "little":
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def _unpacked(text: str) -> array:
+    numbers = array("I")
+    numbers.frombytes(base64.b64decode(text, validate=True))  # ValueError for a length that is not whole numbers
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers
 
 
 def _ascending(ids: Iterable[int]) -> Iterator[int]:

@@ -4,9 +4,12 @@ Values come from arguments or from ``AICHR_KG_*`` environment variables, read wh
 ``Settings`` is created (never at import), so tests build their own.
 """
 
+import ipaddress
 import os
+import socket
 from enum import Enum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,10 +17,25 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from aichr_kg.resources import project_root
 
 DEFAULT_BASE = "https://w3id.org/aichr-kg/"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # where `aichr-kg serve` listens unless told otherwise
 
 
 def _user_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aichr-kg"
+
+
+def listening_url(host: str, port: int, root_path: str = "") -> str:
+    """The URL of a service listening on ``host:port`` under ``root_path``: what its absolute links name when
+    ``public_url`` is unset. A wildcard address (0.0.0.0, ::) names the machine by its host name; an IPv6
+    address is bracketed."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    except ValueError:
+        pass  # a name
+    return f"http://{host}:{port}{root_path.rstrip('/')}/"
 
 
 class StoreKind(str, Enum):
@@ -57,7 +75,10 @@ class Settings(BaseSettings):
                           "(VERSION/aichr-kg-VERSION.ttl, ...; `aichr-kg build --release` writes them), served at /download/VERSION/.")
     cache_dir: Path | None = Field(None, description="Where the download dumps are written; unset: a temporary folder.")
     public_url: str | None = Field(
-        None, description="URL the service is reached at (for VoID links); unset: taken from each request.")
+        None, description="URL the service is reached at, root path included (https://example.org/kg/): the base of "
+                          "every absolute link it writes (service description, VoID, sitemap, permalinks); unset: "
+                          "`aichr-kg serve` derives it once, at start-up, from the address it listens on "
+                          "(listening_url). Never taken from a request's Host header.")
     max_concurrent_queries: int = Field(32, gt=0, description="Queries running or waiting at once (each service process); "
                                         "more get 503 with Retry-After.")
     max_queries_per_client: int | None = Field(
@@ -77,9 +98,15 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are "
                                           "believed (the client address the per-client limit counts); empty: none.")
-    max_header_size: int = Field(16_384, ge=1024, description="Largest request line plus headers, in bytes; a longer "
-                                 "one is refused by the server (send a long query by POST).")
+    max_header_size: int = Field(65_536, ge=1024, le=1_048_576, description="Largest request line plus headers, in "
+                                 "bytes; longer: 414 for a long request line (a GET's query: send it by POST), else 431.")
     keep_alive_timeout: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open.")
+    request_read_timeout: float = Field(
+        10.0, gt=0, le=600, description="Seconds a client may take to send a whole request (line, headers, body) from "
+                                        "its first byte; slower: 408 and the connection closed (slowloris).")
+    max_connections: int = Field(
+        512, gt=0, description="Connections open, or requests being answered, at once (each service process); a "
+                               "request beyond: 503 with Retry-After. Keep it under the open-file limit.")
     query_workers: int = Field(3, gt=0, le=64, description="Worker processes running /sparql queries on the embedded store.")
     query_memory_limit: int = Field(1024, ge=128, description="Memory (MB of address space) a query may take on top of "
                                     "the graph its worker holds before it is stopped.")
@@ -102,6 +129,10 @@ class Settings(BaseSettings):
                            "(/kg): every link, redirect, asset and API-doc URL carries it; empty: served at /.")
     cache_max_age: int = Field(3600, ge=0, description="Seconds HTTP caches may keep an answer (Cache-Control max-age); "
                                "answers carry an ETag of the build, so a client can ask again cheaply (304).")
+    answer_cache_size: int = Field(
+        64, ge=0, description="MB of answers each service process keeps (entity documents, canned questions, /sparql "
+                              "GETs), exact because the built graph is read-only; 0: none. Not used in front of a "
+                              "remote server, whose graph may change under the service.")
     compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
                                     "(brotli or gzip) to clients that accept it.")
     locale: str = Field("en", pattern=r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?$",
@@ -130,6 +161,18 @@ class Settings(BaseSettings):
             raise ValueError("root_path must be a path starting with '/' (like /kg), without ?, # or quotes")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+                or any(c in value for c in "\"'<>\\ {}|^`") or not value.isprintable():
+            raise ValueError("public_url must be an http(s) URL without query, fragment, quotes or spaces "
+                             "(https://example.org/kg/)")
+        return value if value.endswith("/") else value + "/"
+
     @field_validator("endpoint", "update_endpoint")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -142,6 +185,12 @@ class Settings(BaseSettings):
         if self.store is StoreKind.remote and not self.endpoint:
             raise ValueError("store=remote needs endpoint (the query URL of the SPARQL server)")
         return self
+
+    @property
+    def public(self) -> str:
+        """The base of absolute links, ending in '/': ``public_url``, or the address `aichr-kg serve` listens on by
+        default. Fixed for the life of the service, so no request can change what its links name."""
+        return self.public_url or listening_url(DEFAULT_HOST, DEFAULT_PORT, self.root_path)
 
     def released_versions(self) -> list[str]:
         if self.releases_dir is None or not self.releases_dir.is_dir():

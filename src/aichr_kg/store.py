@@ -167,6 +167,11 @@ class EmbeddedStore(ResultShapes):
             return cls(memory, path, copied=True)
         return cls(disk, path)
 
+    def reopen(self, path: Path) -> None:
+        """Read from the store in ``path`` from now on (the folder was built again); queries under way finish on
+        the store they started on."""
+        self.oxi, self.path = ox.Store.read_only(str(path)), path
+
     # -- loading ---------------------------------------------------------------
     def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
         self.oxi.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))

@@ -53,6 +53,16 @@ class Vocabulary:
             supers.setdefault(row["class"].value, set()).add(row["super"].value)
         return cls(base, labels, supers)
 
+    def to_data(self) -> dict:
+        """As JSON-ready values (``aichr_kg.diskstore`` keeps them beside the built store)."""
+        return {"base": self.base, "term_labels": self.term_labels,
+                "supers": {c: sorted(s) for c, s in self.supers.items()}, "kinds": list(self.kinds)}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Vocabulary":
+        return cls(data["base"], dict(data["term_labels"]), {c: set(s) for c, s in data["supers"].items()},
+                   tuple(data["kinds"]))
+
     @property
     def prefixes(self) -> dict[str, str]:
         found = project_prefixes(self.base)

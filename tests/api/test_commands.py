@@ -3,32 +3,19 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
-from servers import OxigraphServer, free_port, wait_until_up
+from servers import CLI, OxigraphServer, children, free_port, wait_until_up
 
 from aichr_kg.cli import main
 from aichr_kg.remote import RemoteStore
 
-CLI = str(Path(sys.executable).parent / "aichr-kg")
 LABEL = ("SELECT ?label WHERE { <https://w3id.org/aichr-kg/id/body/aichr> "
          "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
-
-
-def children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def test_serve_answers_then_stops_with_its_workers(tmp_path):
@@ -83,7 +70,8 @@ def test_load_without_a_server(settings):
 
 def test_load_into_virtuoso_then_serve_in_front_of_it(virtuoso, store, settings):
     """Virtuoso's Graph Store Protocol takes the build (digest auth, graph names kept); `serve --endpoint` answers from it."""
-    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url])
+    # Virtuoso's default graph is always the union of its graphs: no merged copy is sent (see `load --help`)
+    result = CliRunner().invoke(main, ["load", "--endpoint", virtuoso.store_url, "--no-default-graph"])
     assert result.exit_code == 0, result.output
     assert "dba:dba" not in result.output and "sparql-graph-crud-auth" in result.output
     remote = RemoteStore(virtuoso.query_url, timeout=10, queries_dir=settings.queries_dir, passthrough=False)
@@ -112,3 +100,19 @@ def test_load_into_virtuoso_with_a_wrong_password(virtuoso):
     result = CliRunner().invoke(main, ["load", "--endpoint", wrong])
     assert result.exit_code == 1 and "401" in result.output and "wrong" not in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("broken.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', "broken.ttl, line 2: "),
+    ("notes.txt", "not RDF\n", "notes.txt: not a file of an RDF format this service reads"),
+])
+def test_serve_with_a_broken_extra_file_says_which_in_one_line(tmp_path, name, text, said):
+    extra = tmp_path / name
+    extra.write_text(text)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AICHR_KG_")},
+           "AICHR_KG_STORE_CACHE": str(tmp_path / "stores")}
+    done = subprocess.run([CLI, "serve", "--port", str(free_port()), "--extra", str(extra)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [done.stderr.strip()] and done.stderr.startswith(f"error: {extra.parent}")
+    assert said in done.stderr and "Traceback" not in done.stderr + done.stdout

@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 BASE = "https://w3id.org/aichr-kg/"
-SERVICE = "http://testserver/"
+SERVICE = "http://127.0.0.1:8000/"  # AICHR_KG_PUBLIC_URL unset: where `aichr-kg serve` listens by default
 
 
 def _dataset(ld_client) -> dict:

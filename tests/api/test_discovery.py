@@ -9,7 +9,7 @@ from .rdfcheck import media_type, parse
 
 BASE = "https://w3id.org/aichr-kg/"
 DATASET = URIRef(BASE + "dataset")
-SERVICE = "http://testserver/"
+SERVICE = "http://127.0.0.1:8000/"  # AICHR_KG_PUBLIC_URL unset: where `aichr-kg serve` listens by default
 ORG = Namespace("http://www.w3.org/ns/org#")
 
 

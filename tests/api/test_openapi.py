@@ -44,6 +44,34 @@ def test_a_year_is_an_integer_and_a_theme_an_iri_with_labels(spec):
     assert theme["schema"]["default"] == trafficking and theme["schema"]["x-enumDescriptions"][trafficking]
 
 
+def test_every_operation_lists_the_server_s_own_errors(spec):
+    """Any request may meet the HTTP server's limits (414 for a long GET, 431, 408, 503 for connections)."""
+    missing = {f"{method.upper()} {path}": sorted({"400", "408", "414", "431", "503"} - set(operation["responses"]))
+               for path, operations in spec["paths"].items() for method, operation in operations.items()}
+    assert not {k: v for k, v in missing.items() if v}
+    for path, operations in spec["paths"].items():  # and only the documented ones: no stray FastAPI 422 schemas
+        for operation in operations.values():
+            assert all(code.isdigit() or code == "default" for code in operation["responses"])
+
+
+def test_the_per_client_limit_and_upstream_errors_are_documented(spec, make_app):
+    from fastapi.testclient import TestClient
+
+    for method in ("get", "post"):
+        assert "429" in spec["paths"]["/sparql"][method]["responses"]
+        assert "502" not in spec["paths"]["/sparql"][method]["responses"]  # embedded: there is no upstream
+    with TestClient(make_app()) as client:  # the same rules, generated once, in remote mode
+        from aichr_kg_api.openapi import describe
+        from fastapi.openapi.utils import get_openapi
+
+        app = client.app
+        schema = get_openapi(title="t", version="1", routes=app.routes)
+        describe(schema, app.state.graph.catalogue, app.state.graph.store, remote=True)
+    for path in ("/sparql", "/doc/{kind}/{slug}", "/queries/un-partners", "/.well-known/void"):
+        assert {"502", "504"} <= set(next(iter(schema["paths"][path].values()))["responses"]), path
+    assert "502" not in schema["paths"]["/health"]["get"]["responses"]
+
+
 def test_sparql_is_described_per_the_protocol(spec):
     get, post = spec["paths"]["/sparql"]["get"], spec["paths"]["/sparql"]["post"]
     assert {p["name"] for p in get["parameters"]} >= {"query", "default-graph-uri", "named-graph-uri"}

@@ -22,11 +22,13 @@ pytestmark = pytest.mark.skipif(not os.path.exists(NGINX) and not os.environ.get
 def proxy(settings, built, tmp_path_factory):
     from aichr_kg_api.main import create_app
     from aichr_kg_api.state import GraphState
-    from servers import NginxServer, ServiceThread
+    from servers import NginxServer, ServiceThread, free_port
 
-    served = Settings(**{**settings.model_dump(), "query_workers": 1, "root_path": ROOT})
+    port = free_port()  # nginx's, known before the service starts: its public URL
+    served = Settings(**{**settings.model_dump(), "query_workers": 1, "root_path": ROOT,
+                         "public_url": f"http://127.0.0.1:{port}{ROOT}/"})
     app = create_app(served, state=GraphState(served, built.store, Catalogue(served)))
-    with ServiceThread(app) as service, NginxServer(tmp_path_factory.mktemp("nginx"), service.url, ROOT) as nginx:
+    with ServiceThread(app) as service, NginxServer(tmp_path_factory.mktemp("nginx"), service.url, ROOT, port) as nginx:
         with httpx.Client(base_url=nginx.url + ROOT, timeout=60) as client:
             yield client
 

@@ -257,7 +257,7 @@ def test_service_description(http, service, accept, rdflib_format):
     response = http.get("/sparql", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     graph = Graph().parse(data=response.content, format=rdflib_format)
-    endpoint = URIRef(f"{service.url}/sparql")
+    endpoint = URIRef(service.app.state.graph.settings.public + "sparql")  # the public URL, never the request's
     service_node = graph.value(predicate=SD.endpoint, object=endpoint)
     assert (service_node, RDF.type, SD.Service) in graph
     assert (service_node, SD.supportedLanguage, SD.SPARQL11Query) in graph

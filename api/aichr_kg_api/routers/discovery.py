@@ -24,18 +24,13 @@ router = APIRouter(tags=["discovery"])
 VOID_PATH = "/.well-known/void"
 
 
-def _public(request: Request, linked: LinkedData) -> str:
-    url = linked.settings.public_url or str(request.base_url)
-    return url if url.endswith("/") else url + "/"
-
-
 def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | None) -> Response:
     try:
         chosen = negotiate(request, DOCUMENT_FORMATS, suffix_format)
     except NotAcceptable as exc:
         return not_acceptable(exc, document_headers(VOID_PATH, DOCUMENT_FORMATS, DOCUMENT_FORMATS[-1]))
     stats = linked.stats(graph)
-    base, public = linked.settings.base, _public(request, linked)
+    base, public = linked.settings.base, linked.settings.public
     headers = document_headers(VOID_PATH, DOCUMENT_FORMATS, chosen)
     if chosen is not HTML:
         prefixes = {**linked.vocabulary.prefixes, **VOID_PREFIXES}
@@ -67,14 +62,14 @@ def researchers_guide(linked: LinkedDep):
 
 
 @router.get("/robots.txt", summary="Where crawlers may go, and the sitemap", response_class=PlainTextResponse)
-def robots_txt(request: Request, linked: LinkedDep):
-    return PlainTextResponse(crawl.robots(_public(request, linked)))
+def robots_txt(linked: LinkedDep):
+    return PlainTextResponse(crawl.robots(linked.settings.public))
 
 
 @router.get("/sitemap.xml", summary="Every entity's document, the dataset description and the dumps",
             response_class=Response, responses={200: {"content": {"application/xml": {}}}})
-def sitemap_xml(request: Request, graph: StateDep, linked: LinkedDep):
-    public = _public(request, linked)
+def sitemap_xml(graph: StateDep, linked: LinkedDep):
+    public = linked.settings.public
     stats = linked.stats(graph)
     documents = linked.cached("entity-documents", lambda: crawl.entity_documents(graph.store, graph.catalogue,
                                                                                 linked.settings.base))

@@ -32,7 +32,7 @@ from aichr_kg_api.linked import LinkedData, LinkedDep
 from aichr_kg_api.dates import date_range, date_text, literal_text
 from aichr_kg_api.i18n import N_
 from aichr_kg_api.provenance import Provenance, RowBasis, row_entities
-from aichr_kg_api.respond import html_response
+from aichr_kg_api.respond import html_response, not_found
 from aichr_kg_api.templating import href
 
 router = APIRouter(tags=["page"], include_in_schema=False)
@@ -266,14 +266,12 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
     settings, _ = linked.settings, linked.words.gettext
     context: dict[str, Any] = {"title": _("Ask a question"), "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None,
-                               "page_url": str(request.base_url).rstrip("/"), "dataset_jsonld": None,
+                               "page_url": settings.public.rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
                                "extracted": datetime.now(timezone.utc).strftime("%d %b %Y")}
     if not q:  # the home page describes the dataset for search engines (schema.org Dataset, JSON-LD data block)
-        public = linked.settings.public_url or str(request.base_url)
-        public = public if public.endswith("/") else public + "/"
         stats = linked.stats(request.app.state.graph)
-        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, public)
+        context["dataset_jsonld"] = dataset_jsonld(stats, settings.base, settings.public)
     status = 200
     if q:
         given = {k: v for k, v in request.query_params.items() if k not in ("q", "format")}
@@ -316,11 +314,12 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
 def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
     """The table the page shows, every row, with on-screen headings and a Sources column, for a brief."""
     if suffix not in ("csv", "xlsx"):
-        return PlainTextResponse(f"no spreadsheet format '{suffix}': ask for .csv or .xlsx", status_code=404)
+        return not_found(request, linked.templates, "There is no spreadsheet format '%(suffix)s': ask for .csv or .xlsx.",
+                         suffix=suffix)
     try:
         query = catalogue.get(name)
     except QueryNotFound as exc:
-        return PlainTextResponse(str(exc), status_code=404)
+        return not_found(request, linked.templates, "There is %(what)s.", what=str(exc))
     given = dict(request.query_params)
     try:
         table = catalogue.run(name, given, store)

@@ -95,8 +95,9 @@ async def _answer(request: Request, body: bytes) -> Response:
     if isinstance(planned, Response):
         return planned
     job, (results, results_problem), (graph, graph_problem) = planned
-    try:
-        answer = await _unless_disconnected(request, runner.run_async(job, request.client and request.client.host))
+    client = request.client and request.client.host
+    try:  # a kept answer needs no worker, hence no watch for the client hanging up either
+        answer = runner.kept(job, client) or await _unless_disconnected(request, runner.run_async(job, client))
     except _Disconnected:
         return Response(status_code=499)  # nobody reads it; the query was stopped and its worker replaced
     except NoFormat as exc:  # known once the worker has read the query's form
@@ -183,8 +184,7 @@ async def _service_description(request: Request, state: GraphState, accept: str 
         return error_response(406, str(exc))
     if fmt is HTML:  # a browser: the query page is the human face of the endpoint
         return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
-    public = state.settings.public_url
-    endpoint = f"{public.rstrip('/')}/sparql" if public else str(request.url_for("sparql"))
+    endpoint = state.settings.public + "sparql"
     try:
         body = await run_in_threadpool(_describe, state, endpoint, fmt)
     except QueryError as exc:
