@@ -1,5 +1,7 @@
 """Each canned question, run on the real curated graph, returns the rows the sources support."""
 
+import re
+
 import pytest
 
 from aichr_kg.catalogue import ParameterError, QueryNotFound
@@ -338,3 +340,11 @@ def test_recommendations_explorer_narrows_by_each_setting_and_lists_what_came_of
     assert cebu["whatCameOfIt"].value == f"{ID}follow-up/2004-4th-workshop-r2-cebu-declaration"
     starts = [r["start"].value[:4] for r in every.rows]
     assert starts == sorted(starts, reverse=True)  # latest first
+
+
+def test_a_source_document_names_the_kind_of_each_thing_in_plain_words(catalogue, store):
+    """The review's "Banten / AdministrativeArea": every kind in the answer is a name, not a class's local name."""
+    table = run(catalogue, store, "source-document", source="source:press-release-2024-05-08-human-rights-index-consultation")
+    kinds = {row["entityLabel"].value: row["kind"].value for row in table.rows}
+    assert kinds["Banten"] == "Province or region"
+    assert not [k for k in kinds.values() if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", k)], kinds
