@@ -338,6 +338,8 @@ def test_recommendations_explorer_narrows_by_each_setting_and_lists_what_came_of
     assert [r["outcome"].value.rsplit("/", 1)[-1] for r in both.rows] == ["2022-09-27-tip-consultation-r8"]
     cebu = next(r for r in every.rows if r["outcome"].value.endswith("2004-4th-workshop-on-the-asean-regional-mechanism-on-human-rights-r2"))
     assert cebu["whatCameOfIt"].value == f"{ID}follow-up/2004-4th-workshop-r2-cebu-declaration"
+    # no follow-up recorded reads as such, not as an empty cell that looks like "nothing came of it"
+    assert {r["whatCameOfItLabel"].value for r in every.rows if "whatCameOfIt" not in r} == {"none recorded in the sources"}
     starts = [r["start"].value[:4] for r in every.rows]
     assert starts == sorted(starts, reverse=True)  # latest first
 
