@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     fast_lane_limit: float = Field(
         0.5, gt=0, description="Seconds a query may run on a fast-lane worker; past that it is moved to the other "
                                "workers (with the rest of its deadline) and its text is remembered as slow.")
+    worker_start_timeout: float = Field(
+        60.0, gt=0, le=3600, description="Seconds a starting query worker may take to open the graph and say it is "
+                                         "ready (a large graph copied into memory, a loaded machine) before it is "
+                                         "counted as failed.")
     spare_query_workers: int = Field(
         1, ge=0, le=8, description="Worker processes kept started beside query_workers, each taking at once the place "
                                    "of one that was stopped (a runaway query, a dead worker) while its successor starts.")
