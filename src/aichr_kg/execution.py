@@ -310,19 +310,29 @@ class DirectRunner:
     """Runs jobs on a remote store, whose HTTP client enforces the deadline, once ``checker`` (a pool over an
     empty store) has checked their text; the store gets the checked text."""
 
-    def __init__(self, store, checker: "WorkerPool", max_concurrent: int, timeout: float):
+    def __init__(self, store, checker: "WorkerPool", max_concurrent: int, timeout: float,
+                 answers: AnswerCache | None = None):
         self.store, self.checker = store, checker
         self.admission = Admission(max_concurrent, _retry_after(timeout))
+        self.answers = answers  # only when the operator says the server is read-only (Settings.remote_read_only)
 
     def run(self, job: QueryJob, client: str | None = None) -> Serialized:
-        return self._send(self._checked(job, self.checker.run(job, client)))
+        return self._keep(job, self._send(self._checked(job, self.checker.run(job, client))))
 
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         checked = await self.checker.run_async(job, client)
-        return await asyncio.to_thread(self._send, self._checked(job, checked))
+        return self._keep(job, await asyncio.to_thread(self._send, self._checked(job, checked)))
 
-    def kept(self, job: QueryJob, client: str | None = None) -> None:
-        return None  # the remote server's graph may change: nothing is kept
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        if self.answers is None:  # the remote server's graph may change: nothing is kept
+            return None
+        with self.admission:  # a kept answer still counts against the queries at once, as in the pool
+            return self.answers.get(("query", job))
+
+    def _keep(self, job: QueryJob, answer: Serialized) -> Serialized:
+        if self.answers is not None:
+            self.answers.put(("query", job), answer, len(answer.body))
+        return answer
 
     @staticmethod
     def _checked(job: QueryJob, checked: Checked) -> QueryJob:
@@ -1058,7 +1068,8 @@ def open_runner(settings, store, answers: AnswerCache | None = None) -> Runner:
               "lane_limit": settings.fast_lane_limit, "max_per_client": settings.max_queries_per_client,
               "spares": settings.spare_query_workers, "start_timeout": settings.worker_start_timeout}
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
-        return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
+        return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout,
+                            answers if settings.remote_read_only else None)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
         return WorkerPool(store.path, copy=store.copied, heal=lambda: _rebuilt_store(settings, store), answers=answers,
                           **limits)

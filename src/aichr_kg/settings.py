@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         True, description="Pass the remote server's answers on as they come when it wrote the format asked (Oxigraph); "
                           "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
+    remote_read_only: bool = Field(
+        False, description="The remote server holds this build as `aichr-kg load` wrote it and nothing else writes to "
+                           "it: its answers are then kept as in front of the embedded store (AICHR_KG_ANSWER_CACHE_SIZE). "
+                           "Restart the service after loading the server again.")
     union_graph: bool = Field(
         False, description="`load` writes the merge of the named graphs (each distinct triple once) into a named graph "
                            "of its own instead of the server's default graph; the service sends it as the default graph "
