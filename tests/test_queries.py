@@ -1,5 +1,7 @@
 """Each canned question, run on the real curated graph, returns the rows the sources support."""
 
+import re
+
 import pytest
 
 from aichr_kg.catalogue import ParameterError, QueryNotFound
@@ -336,5 +338,35 @@ def test_recommendations_explorer_narrows_by_each_setting_and_lists_what_came_of
     assert [r["outcome"].value.rsplit("/", 1)[-1] for r in both.rows] == ["2022-09-27-tip-consultation-r8"]
     cebu = next(r for r in every.rows if r["outcome"].value.endswith("2004-4th-workshop-on-the-asean-regional-mechanism-on-human-rights-r2"))
     assert cebu["whatCameOfIt"].value == f"{ID}follow-up/2004-4th-workshop-r2-cebu-declaration"
+    # no follow-up recorded reads as such, not as an empty cell that looks like "nothing came of it"
+    assert {r["whatCameOfItLabel"].value for r in every.rows if "whatCameOfIt" not in r} == {"none recorded in the sources"}
     starts = [r["start"].value[:4] for r in every.rows]
     assert starts == sorted(starts, reverse=True)  # latest first
+
+
+def test_a_source_document_names_the_kind_of_each_thing_in_plain_words(catalogue, store):
+    """The review's "Banten / AdministrativeArea": every kind in the answer is a name, not a class's local name."""
+    table = run(catalogue, store, "source-document", source="source:press-release-2024-05-08-human-rights-index-consultation")
+    kinds = {row["entityLabel"].value: row["kind"].value for row in table.rows}
+    assert kinds["Banten"] == "Province or region"
+    assert not [k for k in kinds.values() if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", k)], kinds
+
+
+def test_a_setting_checked_once_is_not_asked_of_the_store_again(catalogue, store):
+    """The check that a setting names a known thing of its class is an ASK; the graph is read-only while a store is
+    open, so the answer is kept per store (right and wrong values alike) and a repeated request sends none."""
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.asks = inner, 0
+
+        def ask(self, *args, **kwargs):
+            self.asks += 1
+            return self.inner.ask(*args, **kwargs)
+
+    counting = Counting(store)
+    query = catalogue.get("event-outcomes")
+    for _ in range(3):
+        catalogue.bind(query, {"event": "event:2022-09-27-tip-consultation"}, counting)
+        with pytest.raises(ParameterError, match="not a known Event"):
+            catalogue.bind(query, {"event": "event:never-happened"}, counting)
+    assert counting.asks == 2

@@ -74,6 +74,18 @@ def extract_queries(fileobj, keywords, comment_tags, options):
         yield 1, None, message, []
 
 
+def extract_ontology(fileobj, keywords, comment_tags, options):
+    """A Babel extractor for the ontology (ontology/*.ttl, babel.cfg): the English names of its classes, which
+    pages show as the kind of a thing ('Theme', 'Province or region')."""
+    from rdflib import OWL, RDF, RDFS, Graph
+
+    graph = Graph().parse(data=fileobj.read().decode("utf-8"), format="turtle")
+    names = sorted({str(label) for cls in graph.subjects(RDF.type, OWL.Class)
+                    for label in graph.objects(cls, RDFS.label) if getattr(label, "language", None) in (None, "en")})
+    for message in names:
+        yield 1, None, message, []
+
+
 def _selected(text: str) -> list[str]:
     """The variables a query's SELECT returns: each top-level ?name and each (... AS ?name)."""
     import re

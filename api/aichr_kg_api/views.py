@@ -88,8 +88,8 @@ class Namer:
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
     def kind(self, iri: str) -> dict:
-        known = wording.KINDS.get(iri)
-        return {"text": self.gettext(known) if known else self.vocabulary.class_label(iri), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
+        # the ontology names every class the data uses (reused ones too), in the catalogue's language if it has it
+        return {"text": self.gettext(self.vocabulary.class_label(iri)), "href": href(iri, self.base), "title": self.vocabulary.curie(iri),
                 "iri": iri, "lang": None, "datatype": None, "derived": False}
 
 

@@ -124,10 +124,6 @@ VALUES = {
     SCHEMA + "EventMovedOnline": N_("Moved online"),
 }
 
-# class -> the kind a reader knows it as
-KINDS = {SKOS + "Concept": N_("Theme"), SCHEMA + "AdministrativeArea": N_("Province or region"), SCHEMA + "City": N_("City"),
-         SCHEMA + "Country": N_("Country")}
-
 
 # When one value is stated under several relations (ACWC org:subOrganizationOf and org:unitOf ASEAN), the page
 # shows it once, under the first of these that states it; the others follow in any order.
