@@ -202,6 +202,15 @@ def test_the_marker_lists_every_file_the_build_wrote(cache):
     assert json.loads((folder / "vocabulary.json").read_text())["base"] == "https://w3id.org/aichr-kg/"
 
 
+def test_the_triples_are_counted_once_when_built(cache, store):
+    """What ``aichr-kg build`` prints, read from the marker when the build is opened (counting its default graph
+    through pyoxigraph's iterator took 8.6 s of a 10 s unchanged build at 10^6)."""
+    marker = json.loads((folder_of(cache) / diskstore.DONE).read_text())
+    assert marker["triples"] == store.triple_count()
+    for copy_limit in (0, 10**9):  # on disk, and copied into memory
+        assert open_built(Settings(store_cache=cache, memory_copy_limit=copy_limit)).store._triples == marker["triples"]
+
+
 def test_an_unchanged_build_is_opened_without_reading_its_data(cache, monkeypatch, store):
     hashed = []
     real = diskstore._sha256

@@ -175,7 +175,8 @@ def _open(folder: Path, settings: Settings) -> EmbeddedStore:
     marker = json.loads((folder / DONE).read_text())
     os.utime(folder / DONE)  # last use, for pruning
     quads = marker["quads"]  # counted once at build: counting costs 0.2-0.5 s at 1e6
-    return EmbeddedStore.open_read_only(folder / RDF, copy=quads <= settings.memory_copy_limit)
+    return EmbeddedStore.open_read_only(folder / RDF, copy=quads <= settings.memory_copy_limit,
+                                        triples=marker.get("triples"))
 
 
 # -- what is kept beside the store ----------------------------------------------------------------
@@ -377,13 +378,15 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
         writer = EmbeddedStore(ox.Store(str(partial / RDF)))
         build(settings, extra=extra, into=writer)  # raises on invalid data (before loading anything): nothing is kept
         quads = len(writer.oxi)
-        vocabulary, index = index_graph(writer, Catalogue(settings), settings.base, partial / LABELS)
+        catalogue = Catalogue(settings)
+        triples = int(writer.select(catalogue.system("quad-count")).rows[0]["count"].value)  # counted by the engine
+        vocabulary, index = index_graph(writer, catalogue, settings.base, partial / LABELS)
         (partial / VOCABULARY).write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
         writer.oxi.flush()
         writer.oxi.optimize()
         del writer, index  # closes the database: a read-only open must not meet a writer
         _write_marker(partial, {"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "id": uuid.uuid4().hex,
-                                "pid": os.getpid(), "files": _manifest(partial)})
+                                "triples": triples, "pid": os.getpid(), "files": _manifest(partial)})
         shutil.rmtree(folder, ignore_errors=True)  # a damaged build of the same input, if any
         partial.rename(folder)
     finally:

@@ -155,17 +155,21 @@ class EmbeddedStore(ResultShapes):
         self.path = path  # the folder of a store on disk this one was opened or copied from (others may open it too)
         self.copied = copied  # True: an in-memory copy of ``path``
         self._graph_names: tuple[str, ...] | None = None
+        self._triples: int | None = None  # ``triple_count`` of a finished build, as counted when it was built
 
     @classmethod
-    def open_read_only(cls, path: Path, copy: bool = False) -> "EmbeddedStore":
+    def open_read_only(cls, path: Path, copy: bool = False, triples: int | None = None) -> "EmbeddedStore":
         """The store in ``path``, read from disk, or copied into memory (pyoxigraph's in-memory store answers
-        2-5x faster than its on-disk one)."""
+        2-5x faster than its on-disk one); ``triples``: its ``triple_count``, if the build counted it."""
         disk = ox.Store.read_only(str(path))
         if copy:
             memory = ox.Store()
             memory.bulk_extend(disk)
-            return cls(memory, path, copied=True)
-        return cls(disk, path)
+            opened = cls(memory, path, copied=True)
+        else:
+            opened = cls(disk, path)
+        opened._triples = triples
+        return opened
 
     def reopen(self, path: Path) -> None:
         """Read from the store in ``path`` from now on (the folder was built again); queries under way finish on
@@ -221,7 +225,10 @@ class EmbeddedStore(ResultShapes):
         return write_result(result, results_format, graph_format, answer_limit)
 
     def triple_count(self) -> int:
-        """Statements in the named graphs (a triple two sources state counts twice), as ``quad-count.rq`` says."""
+        """Statements in the named graphs (a triple two sources state counts twice), as ``quad-count.rq`` says.
+        Counted here in Python (8.6 s at 10^6 on disk) unless the build counted it (``open_read_only``)."""
+        if self._triples is not None:
+            return self._triples
         merged = sum(1 for _ in self.oxi.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return len(self.oxi) - merged
 
