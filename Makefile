@@ -7,6 +7,8 @@
 #    rasqal-utils (roqet, a SPARQL client), a Java runtime (HermiT, the OWL reasoner owlready2 runs),
 #    nginx (the reverse proxy of the sub-path tests) and virtuoso-opensource (a second SPARQL server the HTTP
 #    suite runs behind) when they are missing)
+#   make messages  re-extract the interface's words (templates, Python, the page's scripts; babel.cfg) into
+#               api/aichr_kg_api/locale/messages.pot; a test fails while the kept catalogue is out of date
 #   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph serve (on
 #               the same storage), Virtuoso and rdflib-endpoint, and issue 10's load cell; tables on stdout, JSON in
 #               bench/results/, bench/RESULTS.md (BENCH_SCALES, BENCH_SECONDS, BENCH_LOAD_SECONDS, BENCH_ARGS)
@@ -35,7 +37,7 @@ SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 SERVICE_APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get
 
-.PHONY: run test build validate bench clean assets
+.PHONY: run test build validate bench clean assets messages
 
 # what running needs (make run, build, validate); the test tools come on top only for make test and bench
 $(RUN_STAMP): pyproject.toml
@@ -96,6 +98,10 @@ $(CFF):
 
 test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(ROQET) $(JAVA) $(NGINX) $(VIRTUOSO) $(CFF)
 	$(PY) -m pytest
+
+# the options live in aichr_kg_api.i18n (EXTRACT), which the catalogue's test uses too
+messages: $(RUN_STAMP)
+	$(PY) -m aichr_kg_api.i18n
 
 # wrk: the load generator of make bench (Debian; bench/loadgen.py has an asyncio client for where it is missing)
 WRK := /usr/bin/wrk

@@ -137,3 +137,20 @@ def test_the_quality_checks_find_nothing_on_the_curated_data(store, settings):
     from aichr_kg.quality import run_checks
 
     assert [str(p) for p in run_checks(store, settings)] == []
+
+
+def test_every_kind_of_thing_in_the_graph_has_a_name_in_the_ontology(store):
+    """Pages, search and answers say what kind of thing an entity is from the ontology's labels; a class without
+    one showed as its bare local name ("Banten / AdministrativeArea" in a source's answer)."""
+    unnamed = select(store, f"""SELECT DISTINCT ?class WHERE {{
+        ?x a ?class FILTER(STRSTARTS(STR(?x), "{ID}"))
+        FILTER NOT EXISTS {{ GRAPH <{GRAPH}ontology> {{ ?class <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} }}""")
+    assert not [r["class"].value for r in unnamed]
+
+
+def test_a_term_is_of_the_kind_of_its_scheme(store):
+    """The themes read as themes and the roles as roles (queries/rules/concept-kinds.rq), every one of them."""
+    for kind, scheme in (("Theme", "theme"), ("ParticipationRole", "role")):
+        rows = select(store, f"""SELECT (COUNT(?t) AS ?all) (SUM(IF(EXISTS {{ ?t a <{AK}{kind}> }}, 1, 0)) AS ?kind)
+            WHERE {{ ?t <{SKOS}inScheme> <{ID}{scheme}/scheme> }}""")
+        assert int(rows[0]["all"].value) > 5 and rows[0]["all"].value == rows[0]["kind"].value, kind

@@ -37,6 +37,8 @@ def test_wheel_carries_the_page_templates_and_built_assets(installed):
     """The query page's templates and its bundle (git-ignored, built by `make assets` before the tests run)."""
     api = installed / "aichr_kg_api"
     assert (api / "templates" / "page" / "index.html").is_file()
+    assert (api / "templates" / "entity" / "event.html").is_file()  # the entity pages' layouts, one per kind
+    assert (api / "locale" / "messages.pot").is_file()  # the interface's catalogue: the scripts' words come from it
     assert (ROOT / "api" / "aichr_kg_api" / "static" / "dist" / "page.js").is_file(), "assets not built: run `make test`"
     assert (api / "static" / "dist" / "page.js").is_file() and (api / "static" / "dist" / "editor.js").is_file()
 

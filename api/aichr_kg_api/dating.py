@@ -1,7 +1,7 @@
 """When an entity was, in words, for lists that name many kinds of thing at once (search results): an event's
 days, a document's issue, a post holding's span or the day a source names it, a post's span over its holdings."""
 
-from aichr_kg_api.provenance import date_text, range_text
+from aichr_kg_api.dates import date_text, range_text
 
 
 def span(first: str, last: str) -> str:

@@ -8,6 +8,7 @@ keeps its provenance. The file name carries the question and its settings.
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -26,25 +27,28 @@ class Sheet:
     rows: list[list[str]]
     documents: list[str]  # one citation per source document the rows rest on
     extracted: datetime
+    gettext: Callable[[str], str] = lambda message: message  # the interface's catalogue (i18n.translations)
 
 
-def sheet(query, form, answer) -> Sheet:
-    """Labels first, in screen order; then Sources; then each entity column's identifier (its IRI)."""
+def sheet(query, form, answer, gettext: Callable[[str], str] = lambda message: message) -> Sheet:
+    """Labels first, in screen order; then Sources; then each entity column's identifier (its IRI); the sheet's
+    own words from the interface's catalogue (``gettext``)."""
+    _ = gettext
     entity = [i for i in range(len(answer.columns)) if any(r[i].iri for r in answer.rows)]
     headings = [c.heading for c in answer.columns]
     if answer.basis is not None:
-        headings.append("Sources")
-    headings += [f"{answer.columns[i].heading} (identifier)" for i in entity]
+        headings.append(_("Sources"))
+    headings += [_("%(column)s (identifier)") % {"column": answer.columns[i].heading} for i in entity]
     rows, documents = [], []
     for n, row in enumerate(answer.rows):
         out = [cell.text for cell in row]
         if answer.basis is not None:
-            out.append(answer.basis[n].text)
+            out.append(answer.basis[n].text(_))
             documents += [s.citation for s in answer.basis[n].sources if s.citation not in documents]
         out += [row[i].iri or "" for i in entity]
         rows.append(out)
-    return Sheet(query.title, query.description, [(f.label, f.shown) for f in form if f.value], headings, rows,
-                 sorted(documents), datetime.now(timezone.utc))
+    return Sheet(_(query.title), _(query.description), [(_(f.label), f.shown) for f in form if f.value], headings, rows,
+                 sorted(documents), datetime.now(timezone.utc), gettext)
 
 
 def file_name(query_name: str, form, suffix: str) -> str:
@@ -64,7 +68,8 @@ def as_csv(data: Sheet) -> bytes:
 def as_xlsx(data: Sheet) -> bytes:
     book = Workbook()
     answer = book.active
-    answer.title = "Answer"
+    _ = data.gettext
+    answer.title = _("Answer")
     answer.append(data.headings)
     for cell in answer[1]:
         cell.font = Font(bold=True)
@@ -76,14 +81,15 @@ def as_xlsx(data: Sheet) -> bytes:
         answer.column_dimensions[answer.cell(1, n).column_letter].width = min(max(longest, 8) + 2, 60)
         for row in answer.iter_rows(min_row=2, min_col=n, max_col=n):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    about = book.create_sheet("About")
-    lines = [("Question", data.title), ("What it shows", data.description)]
-    lines += [(f"Setting: {label}", value) for label, value in data.settings]
-    lines += [("Rows", str(len(data.rows))),
-              ("Extracted", data.extracted.strftime("%d %b %Y %H:%M UTC")),
-              ("Where the data comes from", "The ASEAN human rights knowledge graph (aichr-kg), curated from the "
-               "source documents below; each row's Sources column names the documents its facts rest on.")]
-    lines += [("Source document", citation) for citation in data.documents]
+    about = book.create_sheet(_("About"))
+    lines = [(_("Question"), data.title), (_("What it shows"), data.description)]
+    lines += [(_("Setting: %(setting)s") % {"setting": label}, value) for label, value in data.settings]
+    lines += [(_("Rows"), str(len(data.rows))),
+              (_("Extracted"), data.extracted.strftime("%d %b %Y %H:%M UTC")),
+              (_("Where the data comes from"), _("The ASEAN human rights knowledge graph (aichr-kg), curated from the "
+                                                 "source documents below; each row's Sources column names the "
+                                                 "documents its facts rest on."))]
+    lines += [(_("Source document"), citation) for citation in data.documents]
     for line in lines:
         about.append(list(line))
     for cell in about["A"]:

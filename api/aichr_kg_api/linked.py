@@ -13,6 +13,7 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import Depends, Request
+from babel.support import NullTranslations
 from jinja2 import Environment
 
 from aichr_kg.build import DUMPS, write_dumps
@@ -22,6 +23,7 @@ from aichr_kg.search import LabelIndex, index_graph
 from aichr_kg.settings import Settings
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.vocabulary import Vocabulary
+from aichr_kg_api.i18n import translations
 from aichr_kg_api.state import GraphState
 from aichr_kg_api.templating import make_environment
 
@@ -69,6 +71,7 @@ class LinkedData:
     index: LabelIndex
     templates: Environment
     dumps: Dumps
+    words: NullTranslations = field(default_factory=NullTranslations)  # the interface's catalogue (i18n)
     _cache: dict = field(default_factory=dict)  # computed-once descriptions (VoID, ontology page)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,7 +84,8 @@ class LinkedData:
             dumps = Dumps(settings.cache_dir, owned=False)
         else:
             dumps = Dumps(Path(tempfile.mkdtemp(prefix="aichr-kg-dumps-")), owned=True)
-        return cls(settings, vocabulary, index, make_environment(settings, vocabulary, index), dumps)
+        words = translations(settings)
+        return cls(settings, vocabulary, index, make_environment(settings, vocabulary, index, words), dumps, words)
 
     def cached(self, key: str, make):
         """``make()`` once per key (descriptions of a graph that does not change while the service runs)."""

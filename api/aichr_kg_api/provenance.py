@@ -18,10 +18,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from aichr_kg.catalogue import Catalogue
+from aichr_kg_api.dates import date_text
+from aichr_kg_api.i18n import N_
 from aichr_kg_api.templating import href
 
 AK = "https://w3id.org/aichr-kg/ontology#"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ class Reading:
 
     @property
     def words(self) -> str:
-        return ("Partly a curators' reading of the source" if self.kind == "reading"
-                else "Partly from the curators' background knowledge, not the documents")
+        """The message (catalogue's msgid) saying what the row rests on; pages and files translate it."""
+        return (N_("Partly a curators' reading of the source") if self.kind == "reading"
+                else N_("Partly from the curators' background knowledge, not the documents"))
 
 
 @dataclass
@@ -63,38 +65,15 @@ class RowBasis:
     sources: list[Source] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
+    def text(self, gettext=lambda message: message) -> str:
         """The row's sources in one cell of a file: citations, then the curators' part in words with the note."""
         parts = [s.citation for s in self.sources]
-        parts += [f"{r.words}{f': {r.note}' if r.note else ''}" for r in self.readings]
+        parts += [f"{gettext(r.words)}{f': {r.note}' if r.note else ''}" for r in self.readings]
         return "; ".join(parts)
 
     def as_json(self) -> dict:
         return {"sources": [s.as_json() for s in self.sources],
                 "readings": [{"kind": r.kind, "words": r.words, "note": r.note} for r in self.readings]}
-
-
-def date_text(value: str) -> str:
-    """'2024-05-08' -> '8 May 2024', '2025-11' -> 'Nov 2025', '2019' -> '2019'."""
-    try:
-        if len(value) >= 10:
-            return f"{int(value[8:10])} {_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-        if len(value) == 7:
-            return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-    except (ValueError, IndexError):
-        pass
-    return value
-
-
-def range_text(first: str, last: str) -> str:
-    """Two dates in words as one span: '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' within a year."""
-    a, b = first.split(" "), last.split(" ")
-    if len(a) == len(b) == 3 and a[1:] == b[1:]:
-        return f"{a[0]}–{last}"
-    if len(a) == len(b) == 3 and a[2] == b[2]:
-        return f"{a[0]} {a[1]} – {last}"
-    return f"{first} – {last}"
 
 
 def shorten(title: str, words: int = 9) -> str:

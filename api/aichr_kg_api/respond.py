@@ -83,15 +83,19 @@ def not_acceptable(exc: NotAcceptable, headers: dict[str, str] | None = None) ->
     return PlainTextResponse(f"406 Not Acceptable: {exc}", status_code=406, headers=headers)
 
 
-def not_found(request: Request, templates: Environment | None, message: str) -> Response:
-    """A 404 that offers a search: an HTML page for browsers, plain text for everyone else."""
+def not_found(request: Request, templates: Environment | None, message: str, **values) -> Response:
+    """A 404 that offers a search: an HTML page for browsers, plain text for everyone else. ``message`` is a message
+    of the interface's catalogue, said in the pages' language; ``values`` fill its %(name)s places."""
+    words = templates.globals.get("words") if templates is not None else None
+    message = words.gettext(message) if words is not None else message
+    message = message % values if values else message
     try:
         wants_html = choose([HTML, TEXT], request.headers.get("accept")) is HTML
     except NotAcceptable:
         wants_html = False
     headers = {"Vary": "Accept"}
     if wants_html and templates is not None:
-        context = {"title": "Not found", "message": message, "path": request.url.path}
+        context = {"message": message, "path": request.url.path}
         return html_response(templates, "404.html", context, headers, 404)
     return PlainTextResponse(f"404 Not Found: {message}\nSearch the graph: /search?q=...\n", status_code=404,
                              headers=headers)
@@ -106,5 +110,7 @@ async def not_found_handler(request: Request, exc) -> Response:
     """Exception handler for 404s: the same page (or line of text) for unknown paths and unknown things."""
     linked = getattr(request.app.state, "linked", None)
     detail = getattr(exc, "detail", None)
-    message = detail if isinstance(detail, str) and detail != "Not Found" else f"Nothing is published at {request.url.path}."
-    return not_found(request, linked.templates if linked else None, message)
+    if isinstance(detail, str) and detail != "Not Found":
+        return not_found(request, linked.templates if linked else None, detail)
+    return not_found(request, linked.templates if linked else None, "Nothing is published at %(path)s.",
+                     path=request.url.path)

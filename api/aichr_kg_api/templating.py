@@ -10,9 +10,12 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from babel.support import NullTranslations
+
 from aichr_kg.search import LabelIndex
 from aichr_kg.settings import Settings
 from aichr_kg.vocabulary import Vocabulary
+from aichr_kg_api.i18n import script_messages
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -82,9 +85,16 @@ def acronym_marker(known: dict[str, str]):
     return mark
 
 
-def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex) -> Environment:
+def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex,
+                     words: NullTranslations | None = None) -> Environment:
+    """The pages' environment; ``words`` is the interface's catalogue (``i18n.translations``), English if None."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    words = words or NullTranslations()
+    env.install_gettext_translations(words, newstyle=True)
+    env.globals["words"] = words  # for Python that renders with this environment (respond.not_found)
+    env.globals["lang"] = settings.locale.replace("_", "-")
+    env.globals["script_messages"] = script_messages(words)  # the scripts' words, a JSON block in every page
     root = settings.root_path
     env.filters["href"] = lambda iri: at_root(href(iri, settings.base), root)
     env.filters["local"] = lambda path: at_root(path, root)

@@ -5,6 +5,7 @@
 import { drawView } from "./views.js";
 import { enhanceTable, watchSettings } from "./table.js";
 import { ROOT } from "./root.js";
+import { t } from "./messages.js";
 
 const SLOW_AFTER_MS = 8000;
 let inFlight = null;
@@ -50,7 +51,7 @@ async function load(url, { push }) {
       response = await fetch(url, { signal: controller.signal, headers: { Accept: "text/html" } });
     } catch (error) {
       if (error.name === "AbortError") throw error;
-      throw new Problem("The service could not be reached.", "Check your connection, then ask again.");
+      throw new Problem(t("The service could not be reached."), t("Check your connection, then ask again."));
     }
     const type = response.headers.get("content-type") || "";
     if (!type.includes("text/html")) throw problemFor(response.status);
@@ -67,8 +68,8 @@ async function load(url, { push }) {
     if (title) title.focus({ preventScroll: false });
   } catch (error) {
     if (error.name === "AbortError") return;
-    showProblem(error instanceof Problem ? error : new Problem("Something went wrong while showing the answer.",
-      "Reload the page and ask again."));
+    showProblem(error instanceof Problem ? error : new Problem(t("Something went wrong while showing the answer."),
+      t("Reload the page and ask again.")));
   } finally {
     progress.done();
     if (inFlight === controller) inFlight = null;
@@ -80,11 +81,11 @@ class Problem extends Error {
 }
 
 function problemFor(status) {
-  if (status === 503) return new Problem("The service is busy answering other questions.", "Wait a few seconds, then ask again.");
-  if (status === 504) return new Problem("The graph took too long to answer.", "Ask again, or choose a narrower setting (one event, one theme).");
-  if (status === 429) return new Problem("Too many questions at once.", "Wait a moment, then ask again.");
-  return new Problem(`Something went wrong on the service's side (error ${status}).`,
-    "Ask again in a moment; the Download links give the same answer as a file.");
+  if (status === 503) return new Problem(t("The service is busy answering other questions."), t("Wait a few seconds, then ask again."));
+  if (status === 504) return new Problem(t("The graph took too long to answer."), t("Ask again, or choose a narrower setting (one event, one theme)."));
+  if (status === 429) return new Problem(t("Too many questions at once."), t("Wait a moment, then ask again."));
+  return new Problem(t("Something went wrong on the service's side (error {status}).", { status }),
+    t("Ask again in a moment; the Download links give the same answer as a file."));
 }
 
 function showProgress(controller) {
@@ -99,11 +100,11 @@ function showProgress(controller) {
   bar.setAttribute("aria-hidden", "true");
   const text = document.createElement("span");
   text.className = "progress__text";
-  text.textContent = "Asking the graph…";
+  text.textContent = t("Asking the graph…");
   const stop = document.createElement("button");
   stop.type = "button";
   stop.className = "button button--quiet";
-  stop.textContent = "Stop";
+  stop.textContent = t("Stop");
   stop.addEventListener("click", () => controller.abort());
   box.append(bar, text, stop);
   const anchor = answer.querySelector("#params") || answer.querySelector("h1");
@@ -115,8 +116,8 @@ function showProgress(controller) {
   const tick = window.setInterval(() => {
     const seconds = Math.round((Date.now() - started) / 1000);
     text.textContent = Date.now() - started > SLOW_AFTER_MS
-      ? `Still working (${seconds} s). Large questions take longer; you can stop and choose a narrower setting.`
-      : `Asking the graph… ${seconds} s`;
+      ? t("Still working ({seconds} s). Large questions take longer; you can stop and choose a narrower setting.", { seconds })
+      : t("Asking the graph… {seconds} s", { seconds });
   }, 1000);
   return {
     done() {
@@ -171,7 +172,7 @@ function enhanceAnswer() {
     copy.type = "button";
     copy.id = "copy-permalink";
     copy.className = "button button--quiet";
-    copy.textContent = "Copy link";
+    copy.textContent = t("Copy link");
     const said = document.createElement("span");
     said.className = "tools__copied";
     said.setAttribute("role", "status");
@@ -179,7 +180,7 @@ function enhanceAnswer() {
       const url = new URL(permalink.getAttribute("href"), window.location.href).href;
       try {
         await navigator.clipboard.writeText(url);
-        said.textContent = "Link copied";
+        said.textContent = t("Link copied");
       } catch {
         said.textContent = url;
       }

@@ -5,6 +5,7 @@ import "@zazuko/yasgui/build/yasgui.min.css";
 import "./editor.css";
 import { bars, hbars } from "./views.js";
 import { ROOT } from "./root.js";
+import { t } from "./messages.js";
 
 // Class and property completion asks a remote vocabulary service; this page talks to its own host only.
 Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
@@ -16,7 +17,7 @@ class ChartPlugin {
   constructor(yasr) {
     this.yasr = yasr;
     this.priority = 5;
-    this.label = "Chart";
+    this.label = t("Chart");
   }
 
   columns() {
@@ -48,7 +49,8 @@ class ChartPlugin {
     const box = document.createElement("div");
     box.className = "editor-chart";
     const caption = document.createElement("p");
-    caption.textContent = `${value} by ${label}${!years && sums.size > 60 ? " (the 60 largest)" : ""}`;
+    caption.textContent = !years && sums.size > 60 ? t("{value} by {label} (the 60 largest)", { value, label })
+      : t("{value} by {label}", { value, label });
     box.append(caption, years ? bars(entries, caption.textContent) : hbars(entries, caption.textContent));
     this.yasr.resultsEl.replaceChildren(box);
   }
@@ -66,10 +68,10 @@ Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
 // What YASGUI leaves out for assistive technology (axe-core finds it): a label on CodeMirror's text box, a
 // focusable scrolling region, and a tab list holding only tabs (its "add a tab" button goes beside it).
 function accessible(root) {
-  for (const box of root.querySelectorAll(".CodeMirror textarea:not([aria-label])")) box.setAttribute("aria-label", "SPARQL query");
+  for (const box of root.querySelectorAll(".CodeMirror textarea:not([aria-label])")) box.setAttribute("aria-label", t("SPARQL query"));
   for (const region of root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])")) {
     region.setAttribute("tabindex", "0");
-    region.setAttribute("aria-label", "SPARQL query text");
+    region.setAttribute("aria-label", t("SPARQL query text"));
   }
   for (const list of root.querySelectorAll(".tabsList")) {
     const add = list.querySelector(".addTab")?.closest("[role=presentation]");

@@ -2,6 +2,7 @@
 // templates/page/_entity_extras.html adds (#explore, data-iri), from GET /explore?iri=...
 import { drawView } from "./views.js";
 import { ROOT } from "./root.js";
+import { t } from "./messages.js";
 
 export async function setupExplore() {
   const section = document.getElementById("explore");
@@ -26,7 +27,7 @@ export async function setupExplore() {
     const list = timeline.querySelector(".timeline");
     if (list) {  // a scrolling box: reachable by keyboard, named for screen readers
       list.tabIndex = 0;
-      list.setAttribute("aria-label", "Timeline");
+      list.setAttribute("aria-label", t("Timeline"));
     }
     shown = shown || !timeline.hidden;
   }

@@ -3,6 +3,7 @@
 // Each state is shaded by how many answers the question has there and links to the same question for it.
 import { geoMercator, geoPath } from "d3-geo";
 import { local } from "./root.js";
+import { t } from "./messages.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;
@@ -24,7 +25,7 @@ export async function drawMap(container, { counts, labels, names, chosen, link }
   root.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
   root.setAttribute("class", "geo-map");
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "Map of the ASEAN member states");
+  root.setAttribute("aria-label", t("Map of the ASEAN member states"));
   for (const shape of shapes.features) {
     const code = shape.id;
     const count = counts.get(code) || 0;
@@ -33,13 +34,13 @@ export async function drawMap(container, { counts, labels, names, chosen, link }
     area.setAttribute("d", path(shape));
     area.setAttribute("class", `geo-map__state${code === chosen ? " geo-map__state--chosen" : count ? (count >= most / 2 ? " geo-map__state--many" : " geo-map__state--some") : ""}`);
     const title = document.createElementNS(SVG, "title");
-    title.textContent = `${name}: ${count} ${count === 1 ? "event" : "events"}`;
+    title.textContent = count === 1 ? t("{name}: 1 event", { name }) : t("{name}: {count} events", { name, count });
     area.append(title);
     const href = code !== chosen && labels.has(code) ? link(code) : null;
     if (href) {
       const a = document.createElementNS(SVG, "a");
       a.setAttribute("href", local(href));
-      a.setAttribute("aria-label", `${name} ${count} ${count === 1 ? "event" : "events"}`);
+      a.setAttribute("aria-label", count === 1 ? t("{name} 1 event", { name }) : t("{name} {count} events", { name, count }));
       a.append(area);
       root.append(a);
     } else {
@@ -49,7 +50,7 @@ export async function drawMap(container, { counts, labels, names, chosen, link }
   const figure = document.createElement("figure");
   figure.className = "geo-map__figure";
   const caption = document.createElement("figcaption");
-  caption.textContent = "Darker: more events. Shapes: Natural Earth (public domain).";
+  caption.textContent = t("Darker: more events. Shapes: Natural Earth (public domain).");
   figure.append(root, caption);
   container.append(figure);
 }

@@ -2,6 +2,7 @@
 // acronym, move with the arrow keys, Enter opens the entity's page. Without this script the box is a
 // plain form that lists results on /search.
 import { ROOT, local } from "./root.js";
+import { t } from "./messages.js";
 
 const DELAY_MS = 120;
 const LIMIT = 8;
@@ -14,7 +15,7 @@ export function setupSearch() {
   list.id = "site-search-suggestions";
   list.className = "suggestions";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggestions");
+  list.setAttribute("aria-label", t("Suggestions"));
   list.hidden = true;
   form.append(list);
   input.setAttribute("role", "combobox");
@@ -48,7 +49,7 @@ export function setupSearch() {
     if (!hits.length) {
       const none = document.createElement("li");
       none.className = "suggestion__none";
-      none.textContent = `Nothing is called “${query}”. Press Enter to search all names.`;
+      none.textContent = t("Nothing is called “{query}”. Press Enter to search all names.", { query });
       list.append(none);
     }
     hits.forEach((hit, i) => {
@@ -61,7 +62,7 @@ export function setupSearch() {
       if (hit.matched && hit.matched !== hit.label) {
         const matched = document.createElement("span");
         matched.className = "suggestion__matched";
-        matched.textContent = `also called ${hit.matched}`;
+        matched.textContent = t("also called {name}", { name: hit.matched });
         name.append(matched);
       }
       const kind = document.createElement("span");

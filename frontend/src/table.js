@@ -1,6 +1,8 @@
 // Sorting and filtering an answer table in the browser: a button in every column heading (aria-sort says
 // the state, a status line announces it) and a filter box above each column. The server's order is kept
 // as the "unsorted" state; nothing is fetched. Without scripts the table is still the server's table.
+import { t } from "./messages.js";
+
 
 const COLLATOR = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 const MONTHS = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
@@ -40,8 +42,8 @@ export function enhanceTable(table) {
     const input = document.createElement("input");
     input.type = "search";
     input.className = "answer-table__filter";
-    input.setAttribute("aria-label", `Filter ${th.textContent.trim()}`);
-    input.placeholder = "Filter";
+    input.setAttribute("aria-label", t("Filter {column}", { column: th.textContent.trim() }));
+    input.placeholder = t("Filter");
     input.addEventListener("input", () => applyFilters());
     cell.append(input);
     filters.append(cell);
@@ -74,7 +76,8 @@ export function enhanceTable(table) {
         return sign * order || Number(a.dataset.order) - Number(b.dataset.order);
       });
       body.append(...sorted);
-      status.textContent = `Sorted by ${label}, ${next}.`;
+      status.textContent = next === "ascending" ? t("Sorted by {column}, ascending.", { column: label })
+        : t("Sorted by {column}, descending.", { column: label });
     });
   });
 
@@ -87,9 +90,10 @@ export function enhanceTable(table) {
       row.hidden = !keep;
       if (keep) shown += 1;
     }
-    status.textContent = active.length ? `${shown} of ${rows.length} rows match the filters.` : `All ${rows.length} rows shown.`;
+    status.textContent = active.length ? t("{shown} of {total} rows match the filters.", { shown, total: rows.length })
+      : t("All {total} rows shown.", { total: rows.length });
     const count = document.getElementById("answer-filtered");
-    if (count) count.textContent = active.length ? `${shown} of ${rows.length} shown (filtered)` : "";
+    if (count) count.textContent = active.length ? t("{shown} of {total} shown (filtered)", { shown, total: rows.length }) : "";
   }
 }
 
@@ -113,7 +117,7 @@ function mark(stale) {
     note.id = "stale-note";
     note.className = "notice notice--stale";
     note.setAttribute("role", "status");
-    note.textContent = "The settings have changed: the answer below is for the previous settings. Press “Show the answer” to see the new one.";
+    note.textContent = t("The settings have changed: the answer below is for the previous settings. Press “Show the answer” to see the new one.");
     document.querySelector(".params__actions")?.after(note);
   } else if (!stale && note) {
     note.remove();

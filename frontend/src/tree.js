@@ -5,14 +5,15 @@
 // bodies: each body lists its posts and the people the sources name in them, as text under its name.
 import { stratify } from "d3-hierarchy";
 import { local } from "./root.js";
+import { t } from "./messages.js";
 
 // the relation that places a body under another, strongest first (a body listed under one parent only)
 const PLACES = ["is a unit of", "is part of", "is a programme of", "is an entity associated with",
   "is the secretariat of", "represents", "is a member of"];
 const POST = "is a post in";  // a post is listed under its body, not drawn as a body of its own
-const UNDER = { "is a unit of": "Units", "is part of": "Parts and bodies", "is a programme of": "Programmes",
-  "is an entity associated with": "Associated entities", "is the secretariat of": "Secretariat",
-  "represents": "Representations", "is a member of": "Members" };
+const UNDER = () => ({ "is a unit of": t("Units"), "is part of": t("Parts and bodies"), "is a programme of": t("Programmes"),
+  "is an entity associated with": t("Associated entities"), "is the secretariat of": t("Secretariat"),
+  "represents": t("Representations"), "is a member of": t("Members") });
 
 export function tree(container, data) {
   const nodes = new Map();
@@ -59,7 +60,7 @@ export function tree(container, data) {
     const li = el("li", { class: "orgchart__node" }, name);
     const held = posts.get(node.id);
     if (held) {
-      li.append(el("p", { class: "orgchart__group" }, `Posts and people (${held.size})`),
+      li.append(el("p", { class: "orgchart__group" }, t("Posts and people ({n})", { n: held.size })),
         el("ul", { class: "orgchart__posts" }, ...[...held.values()].map(({ post, holders }) => {
           const entry = el("li", {}, anchor(post));
           holders.forEach(({ holder, years }, n) => {
@@ -71,7 +72,7 @@ export function tree(container, data) {
     if (node.children) {
       const groups = new Map();
       for (const child of node.children) {
-        const heading = UNDER[parent.get(child.id)?.relation] || "Linked";
+        const heading = UNDER()[parent.get(child.id)?.relation] || t("Linked");
         if (!groups.has(heading)) groups.set(heading, []);
         groups.get(heading).push(child);
       }
@@ -85,8 +86,8 @@ export function tree(container, data) {
 
   const people = [...posts.values()].reduce((n, known) => n + known.size, 0);
   container.append(el("h2", { class: "view__title" },
-    `As an organisation chart: ${nodes.size} bodies and states, with ${people} posts listed under their body`),
-    el("ul", { class: "orgchart", "aria-label": "Organisation chart" }, ...(root.children || []).map(item)));
+    t("As an organisation chart: {n} bodies and states, with {people} posts listed under their body", { n: nodes.size, people })),
+    el("ul", { class: "orgchart", "aria-label": t("Organisation chart") }, ...(root.children || []).map(item)));
   return true;
 }
 

@@ -6,6 +6,7 @@ import { ROOT, local } from "./root.js";
 
 import { drawMap } from "./geomap.js";
 import { tree } from "./tree.js";
+import { t } from "./messages.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -116,7 +117,7 @@ function timeline(container, data) {
   const years = [...byYear.keys()].sort();
   const span = years.length ? `, ${years[0]}–${years[years.length - 1]}` : "";
   container.append(title(data.options?.title ? `${data.options.title}: ${data.rows.length}${span}`
-    : `On a timeline: ${data.rows.length} ${data.rows.length === 1 ? "entry" : "entries"}${span}`));
+    : (data.rows.length === 1 ? t("On a timeline: 1 entry") : t("On a timeline: {n} entries", { n: data.rows.length })) + span));
   if (years.length > 1) container.append(strip(byYear, years, what));
   const list = el("ol", { class: "timeline" });
   const item = (row) => {
@@ -134,7 +135,7 @@ function timeline(container, data) {
       el("ol", { class: "timeline__items" }, ...byYear.get(year).map(item))));
   }
   if (undated.length) {
-    list.append(el("li", { class: "timeline__year" }, el("h3", {}, "Undated"),
+    list.append(el("li", { class: "timeline__year" }, el("h3", {}, t("Undated")),
       el("ol", { class: "timeline__items" }, ...undated.map(item))));
   }
   container.append(list);
@@ -158,7 +159,7 @@ function strip(byYear, years, what) {
   const most = Math.max(...[...byYear.values()].map((r) => r.length));
   const height = 44 + Math.min(most, 8) * 9;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "timeline__strip", role: "img",
-    "aria-label": `Entries per year from ${first} to ${last}` });
+    "aria-label": t("Entries per year from {first} to {last}", { first, last }) });
   root.append(svg("line", { x1: 20, x2: width - 20, y1: height - 24, y2: height - 24, stroke: "#9aa8b6", "stroke-width": 2 }));
   const step = span > 30 ? 10 : span > 12 ? 5 : span > 5 ? 2 : 1;
   for (let year = first; year <= last; year += 1) {
@@ -217,7 +218,7 @@ function network(container, data) {
   const coloured = kinds.length > 1 && kinds.length <= PALETTE.length && !kinds.some((k) => k.includes(";"));
   const colour = (kind) => (coloured ? PALETTE[kinds.indexOf(kind)] : "#7d93ab");
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "network",
-    "aria-label": `Network of ${list.length} bodies and ${edges.length} links` });
+    "aria-label": t("Network of {nodes} bodies and {links} links", { nodes: list.length, links: edges.length }) });
   const maxWeight = Math.max(...edges.map((e) => e.weight));
   for (const e of edges) {
     const width = maxWeight > 1 ? 1.5 + (4 * e.weight) / maxWeight : 1.8;
@@ -241,11 +242,11 @@ function network(container, data) {
       svg("title", {}, n.text));
     root.append(n.href ? svg("a", { href: local(n.href) }, group) : group);
   }
-  const heading = data.options?.title || (hub ? `${hub.text} and ${list.length - 1} partners`
-    : `As a network: ${edges.length} links between ${list.length} names`);
+  const heading = data.options?.title || (hub ? t("{name} and {n} partners", { name: hub.text, n: list.length - 1 })
+    : t("As a network: {links} links between {nodes} names", { links: edges.length, nodes: list.length }));
   container.append(title(heading.replace("{n}", String(list.length - 1))), root);
   if (coloured) {
-    container.append(el("ul", { class: "network__legend", "aria-label": "Kinds of link" },
+    container.append(el("ul", { class: "network__legend", "aria-label": t("Kinds of link") },
       ...kinds.map((k) => {
         const swatch = el("span", { "aria-hidden": "true" });
         swatch.style.background = colour(k);
@@ -253,10 +254,10 @@ function network(container, data) {
       })));
   }
   if (kinds.some((k) => /^[→←]/.test(k))) {
-    const name = hub?.text ?? "this";
-    container.append(note(`Arrows show which way a link reads: → from ${name} to the other, ← from the other to ${name}.`));
+    const name = hub?.text ?? t("this");
+    container.append(note(t("Arrows show which way a link reads: → from {name} to the other, ← from the other to {name}.", { name })));
   }
-  if (weightCol) container.append(note(`Thicker lines: more ${data.columns.find((c) => c.name === weightCol)?.heading.toLowerCase() ?? "shared"} in common.`));
+  if (weightCol) container.append(note(t("Thicker lines: more {what} in common.", { what: data.columns.find((c) => c.name === weightCol)?.heading.toLowerCase() ?? t("shared") })));
   return true;
 }
 
@@ -392,7 +393,7 @@ function map(container, data) {
   if (chosen) counts.set(chosen, data.rows.length);
   const labels = stateLabels(paramName);
   const most = Math.max(1, ...counts.values());
-  const grid = el("ul", { class: "grid-map", "aria-label": "ASEAN member states" });
+  const grid = el("ul", { class: "grid-map", "aria-label": t("ASEAN member states") });
   for (const line of GRID) {
     for (const code of line) {
       if (!code) { grid.append(el("li", { class: "grid-map__gap", "aria-hidden": "true" })); continue; }
@@ -401,7 +402,7 @@ function map(container, data) {
       const level = code === chosen ? "chosen" : count === 0 ? "" : count >= most / 2 ? "many" : "some";
       // the visible words are the accessible name (no aria-label that says it differently)
       const text = [el("span", {}, name), el("strong", {}, count ? String(count) : "–"),
-        el("span", { class: "visually-hidden" }, count === 1 ? " event" : " events")];
+        el("span", { class: "visually-hidden" }, " " + (count === 1 ? t("event") : t("events")))];
       const attrs = { class: `grid-map__tile${level ? ` grid-map__tile--${level}` : ""}`,
         "aria-current": code === chosen ? "true" : null };
       if (paramName && labels.has(code) && code !== chosen) {
@@ -413,10 +414,10 @@ function map(container, data) {
     }
   }
   const pair = el("div", { class: "geo-pair" }, grid);
-  container.append(title(chosen ? `Where: ${labels.get(chosen) || param.label} among the ASEAN member states` : "Where, among the ASEAN member states"), pair);
+  container.append(title(chosen ? t("Where: {state} among the ASEAN member states", { state: labels.get(chosen) || param.label }) : t("Where, among the ASEAN member states")), pair);
   const named = new Map(Object.entries(data.stateNames || {}).map(([v, n]) => [v.slice(6), n]));
   drawMap(pair, { counts, labels, names: named, chosen, link: (code) => `/?${new URLSearchParams({ q: data.question, [paramName]: `state:${code}` })}` });
-  if (paramName) container.append(note("Choose a country to ask the same question about it."));
+  if (paramName) container.append(note(t("Choose a country to ask the same question about it.")));
   // Where inside: places named in the answer, with how often.
   const placeCol = data.columns.map((c) => c.name).find((n) => n !== paramName && columnsWhere(data, isEntity(base)).includes(n) && /place|location/i.test(n));
   if (placeCol) {
@@ -429,7 +430,7 @@ function map(container, data) {
       places.set(cell.iri, entry);
     }
     const sorted = [...places.values()].sort((a, b) => b.count - a.count || a.cell.text.localeCompare(b.cell.text));
-    container.append(el("h3", { class: "view__title" }, "Places"),
+    container.append(el("h3", { class: "view__title" }, t("Places")),
       el("ul", { class: "grid-map__places" }, ...sorted.map((p) => el("li", {}, link(p.cell), ` (${p.count})`))));
   }
   return true;
@@ -468,7 +469,7 @@ function chart(container, data) {
   let select = null;
   if (choices.length > 1) {
     select = el("select", { id: "chart-series" },
-      el("option", { value: "" }, `All ${choices.length} ${heading(series).toLowerCase()}s`),
+      el("option", { value: "" }, t("All {n} {what}s", { n: choices.length, what: heading(series).toLowerCase() })),
       ...choices.map(([key, total]) => el("option", { value: key }, `${key} (${total})`)));
     controls.append(el("label", { for: "chart-series" }, `${heading(series)}:`), select);
   }
@@ -482,13 +483,13 @@ function chart(container, data) {
       const key = row[x]?.text ?? "";
       sums.set(key, (sums.get(key) || 0) + Number(row[y]?.text || 0));
     }
-    figure.replaceChildren(bars(fillYears(sums), `${heading(y)} per ${heading(x).toLowerCase()}`));
+    figure.replaceChildren(bars(fillYears(sums), t("{what} per {per}", { what: heading(y), per: heading(x).toLowerCase() })));
     caption.textContent = only || !series || choices.length < 2 ? ""
-      : `All ${heading(series).toLowerCase()}s together: something counted under several ${heading(series).toLowerCase()}s counts once for each.`;
+      : t("All {what}s together: something counted under several {what}s counts once for each.", { what: heading(series).toLowerCase() });
   };
   select?.addEventListener("change", render);
   render();
-  container.append(title(`${heading(y)} per ${heading(x).toLowerCase()}`), controls, figure, caption);
+  container.append(title(t("{what} per {per}", { what: heading(y), per: heading(x).toLowerCase() })), controls, figure, caption);
   return true;
 }
 

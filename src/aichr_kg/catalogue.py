@@ -251,7 +251,9 @@ class Catalogue:
                 return [(row["value"].value, row["label"].value) for row in table.rows]
         if param.type == "iri" and param.cls:
             table = store.select(self.system("instances-of"), {"class": ox.NamedNode(param.cls)})
-            return [(row["value"].value, _dated(row["label"].value, row.get("date"))) for row in table.rows]
+            # only what ``bind`` accepts: the graph's own IRIs (the ontology also names reused classes)
+            return [(row["value"].value, _dated(row["label"].value, row.get("date"))) for row in table.rows
+                    if row["value"].value.startswith(self.settings.base)]
         if param.type == "year":
             return [(row["year"].value, row["year"].value) for row in store.select(self.system("years")).rows]
         return []

@@ -172,6 +172,10 @@ class LabelIndex:
         ranked = self._ranked(normalise(query), offset + limit)
         return ranked[offset:offset + limit]
 
+    def is_record(self, iri: str) -> bool:
+        """A record linking things (a participation, a post holding, a count...), not a thing a reader looks for."""
+        return iri in self.entities and self._is_record(iri)
+
     def _is_record(self, iri: str) -> bool:
         kind = self.entities[iri].kind_iri or ""
         return kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in RECORDS

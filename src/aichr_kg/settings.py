@@ -140,6 +140,12 @@ class Settings(BaseSettings):
                               "remote server, whose graph may change under the service.")
     compress_min_bytes: int = Field(1024, ge=0, description="Answers at least this long are sent compressed "
                                     "(brotli or gzip) to clients that accept it.")
+    locale: str = Field("en", pattern=r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?$",
+                        description="Language of the pages' words (interface strings), as a catalogue names it: en, id, "
+                                    "th, pt_BR...; English (the words as written) by default.")
+    locale_dir: Path | None = Field(
+        None, description="Folder of compiled catalogues (LOCALE/LC_MESSAGES/messages.mo) looked in before the "
+                          "package's own api/aichr_kg_api/locale/.")
     content_security_policy: str = Field(
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from aichr_kg.execution import QueryTimeout, Saturated
-from aichr_kg_api.routers.page import compact, date_range, heading, literal_text
+from aichr_kg_api.dates import date_range, literal_text
+from aichr_kg_api.routers.page import compact, heading
 
 from .htmlcheck import read_html
 
@@ -125,7 +126,7 @@ def test_explore_gives_an_entitys_neighbours_and_timeline(ld_client):
     body = ld_client.get("/explore", params={"iri": f"{ID}body/aichr"}).json()
     neighbours = {r["other"]["text"]: r["relation"]["text"] for r in body["neighbours"]["rows"]}
     assert neighbours["AICHR Indonesia"] == "Units"  # AICHR Indonesia is a unit of AICHR
-    assert neighbours["Association of Southeast Asian Nations"] == "Unit of"
+    assert neighbours["Association of Southeast Asian Nations"] == "Part of"
     assert all(r["other"]["href"].startswith("/doc/") for r in body["neighbours"]["rows"])
     events = [r["item"]["text"] for r in body["timeline"]["rows"]]
     assert "1st AICHR-UN Meeting" in events

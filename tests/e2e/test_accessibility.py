@@ -19,6 +19,15 @@ STATES = [
     ("entity-body", "/doc/body/acwc", None),
     ("entity-event", "/doc/event/2025-11-17-7th-asean-human-rights-dialogue", None),
     ("entity-source", "/doc/source/press-release-2022-10-03-tip-consultation", None),
+    ("entity-person", "/doc/person/wahyuningrum", None),
+    ("entity-post", "/doc/post/representative-of-indonesia-to-aichr", None),
+    ("entity-series", "/doc/series/asean-human-rights-dialogue", None),
+    ("entity-instrument", "/doc/instrument/asean-un-plan-of-action-2016-2020", None),
+    ("entity-provision", "/doc/provision/asean-un-plan-of-action-2016-2020-1-2-4", None),
+    ("entity-outcome", "/doc/outcome/2022-09-27-tip-consultation-r1", None),
+    ("entity-theme", "/doc/theme/trafficking-in-persons", None),
+    ("entity-place", "/doc/place/jakarta", None),
+    ("entity-record", "/doc/holding/sipin-vice-minister-of-human-rights-of-indonesia-2025", None),
     ("search", "/search?q=trafiking", None),
     ("glossary", "/glossary", None),
     ("editor", "/editor", "editor"),
@@ -41,7 +50,8 @@ def faults(page) -> list[str]:
             if v["impact"] in ("critical", "serious")]
 
 
-PHONE = {"home", "question-table", "question-map", "entity-event", "editor", "explorer", "matrix", "orgchart"}  # the layouts that change at 390 px
+PHONE = {"home", "question-table", "question-map", "entity-event", "entity-theme", "editor", "explorer", "matrix",
+         "orgchart"}  # the layouts that change at 390 px
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -40,7 +40,7 @@ def _void(request: Request, graph, linked: LinkedData, suffix_format: Format | N
         return rdf_response(void_triples(stats, base, public, sizes), chosen, prefixes, headers)
     vocabulary = linked.vocabulary
     context = {
-        "title": "About the dataset", "iri": dataset_iri(base), "stats": stats, "public": public,
+        "title": linked.words.gettext("About the dataset"), "iri": dataset_iri(base), "stats": stats, "public": public,
         "classes": [{"text": vocabulary.class_label(c), "title": vocabulary.curie(c), "count": n} for c, n in stats.classes],
         "graphs": [{"name": g[len(base + "graph/"):], "iri": g, "count": n} for g, n in stats.graphs],
         "examples": [{"text": linked.index.label(e) or vocabulary.curie(e), "iri": e} for e in stats.examples],
@@ -90,7 +90,7 @@ def void(request: Request, graph: StateDep, linked: LinkedDep):
 def void_as(ext: str, request: Request, graph: StateDep, linked: LinkedDep):
     fmt = next((f for f in DOCUMENT_FORMATS if f.suffix == ext), None)
     if fmt is None:
-        return not_found(request, linked.templates, f"'.{ext}' is not a format of the dataset description.")
+        return not_found(request, linked.templates, "'.%(suffix)s' is not a format of the dataset description.", suffix=ext)
     return _void(request, graph, linked, fmt)
 
 
@@ -108,7 +108,8 @@ def _no_dump(request: Request, linked: LinkedData, version: str | None, what: st
     known = ", ".join(f"{DUMP_NAME}.{s}" for s in DUMP_MEDIA_TYPES)
     releases = sorted({version, *linked.settings.released_versions()} - {None})
     kept = f"; released versions kept here: {', '.join(releases)} (/download/VERSION/{DUMP_NAME}-VERSION.SUFFIX)" if releases else ""
-    return not_found(request, linked.templates, f"There is no dump {what}; the current dumps are {known}{kept}.")
+    return not_found(request, linked.templates, "There is no dump %(what)s; the current dumps are %(known)s%(kept)s.",
+                     what=what, known=known, kept=kept)
 
 
 @router.get("/download/{filename}", summary="A dump of the whole graph (aichr-kg.ttl, .nt, .trig, .nq, .jsonld)",

@@ -29,8 +29,10 @@ from aichr_kg_api.crawl import dataset_jsonld
 from aichr_kg_api.deps import CatalogueDep, StoreDep
 from aichr_kg_api import export, wording
 from aichr_kg_api.linked import LinkedData, LinkedDep
+from aichr_kg_api.dates import date_range, literal_text
+from aichr_kg_api.i18n import N_
 from aichr_kg_api.matrix import matrix
-from aichr_kg_api.provenance import Provenance, RowBasis, coverage, date_text, range_text, row_entities
+from aichr_kg_api.provenance import Provenance, RowBasis, coverage, row_entities
 from aichr_kg_api.respond import html_response, not_found
 from aichr_kg_api.templating import href
 
@@ -132,7 +134,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
         if name in hide or (name.endswith("Label") and name[:-5] in names) or name in ranges.values():
             continue
         label = name + "Label" if name + "Label" in names else None
-        columns.append(Column(name, "Dates" if name in ranges else heading(name), label))
+        columns.append(Column(name, N_("Dates") if name in ranges else heading(name), label))
     rows = []
     for row in table.rows[:limit]:
         cells = []
@@ -164,28 +166,7 @@ def shape(table: Table, base: str, hide: set[str], limit: int, label_of=lambda i
     return Answer(columns, rows, len(table.rows), sorted(hide & set(names)))
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
-
-
-def literal_text(term) -> str:
-    """A literal as a person reads it: xsd:date 2022-09-27 -> '27 Sep 2022', gYearMonth 2018-06 -> 'Jun 2018'."""
-    kind, value = term.datatype.value if term.datatype else "", term.value
-    try:
-        if kind == XSD + "date" and len(value) >= 10:
-            return f"{int(value[8:10])} {_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-        if kind == XSD + "gYearMonth" and len(value) >= 7:
-            return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-    except (ValueError, IndexError):
-        pass
-    return value
-
-
-def date_range(start, end) -> str:
-    """'27 Sep 2022' alone, '27–28 Sep 2022' within a month, '30 Sep – 2 Oct 2022' across months."""
-    if end is None or end.value == start.value:
-        return literal_text(start)
-    return range_text(literal_text(start), literal_text(end))
 
 
 def _kind(terms: list) -> str:
@@ -241,7 +222,8 @@ def fields(query: CannedQuery, given: dict[str, str], catalogue: Catalogue, stor
         names = dict(choices)
         counts = _counts(query, param.name, choices, catalogue, store, linked, given)
         if counts:
-            choices = [(v, f"{label} — {_answers(counts.get(v, 0))}") for v, label in choices if counts.get(v) or v == value]
+            choices = [(v, f"{label} — {_answers(counts.get(v, 0), linked)}") for v, label in choices
+                       if counts.get(v) or v == value]
             years = [_YEAR.search(names[v]) for v, _ in choices]
             if choices and all(years):
                 order = {v: y.group(1) for (v, _), y in zip(choices, years)}
@@ -319,8 +301,8 @@ def topics(catalogue: Catalogue) -> "OrderedDict[str, list[CannedQuery]]":
 @router.get("/", response_class=HTMLResponse, summary="The query page")
 def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
          q: str | None = Query(None, description="Name of a canned question")):
-    settings = linked.settings
-    context: dict[str, Any] = {"title": "Ask a question", "topics": topics(catalogue), "query": None, "fields": [],
+    settings, _ = linked.settings, linked.words.gettext
+    context: dict[str, Any] = {"title": _("Ask a question"), "topics": topics(catalogue), "query": None, "fields": [],
                                "answer": None, "error": None, "links": {}, "answer_data": None, "matrix": None,
                                "page_url": settings.public.rstrip("/"), "dataset_jsonld": None,
                                "coverage": coverage(linked, store, catalogue),
@@ -334,26 +316,26 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
         try:
             query = catalogue.get(q)
         except QueryNotFound:
-            context["error"] = {"title": "We do not know that question.", "parameter": None,
-                                "next": "Pick one of the questions listed on this page."}
+            context["error"] = {"title": _("We do not know that question."), "parameter": None,
+                                "next": _("Pick one of the questions listed on this page.")}
             return html_response(linked.templates, "page/index.html", context, status_code=404)
-        context.update(query=query, title=query.title, fields=fields(query, given, catalogue, store, settings, linked))
+        context.update(query=query, title=_(query.title), fields=fields(query, given, catalogue, store, settings, linked))
         try:
             table = catalogue.run(q, given, store)
         except ParameterError as exc:
-            status, context["error"] = 422, _parameter_sentence(query, exc)
+            status, context["error"] = 422, _parameter_sentence(query, exc, _)
         except (TimeoutError, QueryTimeout, UpstreamTimeout):
             status, context["error"] = 504, {
-                "title": "The graph took too long to answer this question.", "parameter": None,
-                "next": "Ask again in a moment, or choose a narrower setting (one event, one theme)."}
+                "title": _("The graph took too long to answer this question."), "parameter": None,
+                "next": _("Ask again in a moment, or choose a narrower setting (one event, one theme).")}
         except (UpstreamUnavailable, UpstreamError):
             status, context["error"] = 502, {
-                "title": "The service cannot answer right now: its database cannot be reached.",
-                "parameter": None, "next": "Wait a few seconds, then ask again."}
+                "title": _("The service cannot answer right now: its database cannot be reached."),
+                "parameter": None, "next": _("Wait a few seconds, then ask again.")}
         except Saturated:
             status, context["error"] = 503, {
-                "title": "The service cannot answer right now: it is busy.",
-                "parameter": None, "next": "Wait a few seconds, then ask again."}
+                "title": _("The service cannot answer right now: it is busy."),
+                "parameter": None, "next": _("Wait a few seconds, then ask again.")}
         else:
             answer = shape_answer(query, table, linked, store, catalogue, settings.max_html_rows)
             data = answer_data(query, context["fields"], answer)
@@ -364,7 +346,7 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
             if query.view == "matrix":
                 context["matrix"] = counts_matrix(query, table, catalogue, settings)
             context.update(answer=answer, links=links(query, context["fields"]), answer_data=data,
-                           note=completeness(query, context["fields"], table, store, catalogue, settings))
+                           note=completeness(query, context["fields"], table, store, catalogue, settings, linked.words))
     return html_response(linked.templates, "page/index.html", context, status_code=status)
 
 
@@ -372,18 +354,20 @@ def page(request: Request, catalogue: CatalogueDep, store: StoreDep, linked: Lin
 def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
     """The table the page shows, every row, with on-screen headings and a Sources column, for a brief."""
     if suffix not in ("csv", "xlsx"):
-        return not_found(request, linked.templates, f"There is no spreadsheet format '{suffix}': ask for .csv or .xlsx.")
+        return not_found(request, linked.templates, "There is no spreadsheet format '%(suffix)s': ask for .csv or .xlsx.",
+                         suffix=suffix)
     try:
         query = catalogue.get(name)
     except QueryNotFound as exc:
-        return not_found(request, linked.templates, f"There is {exc}.")
+        return not_found(request, linked.templates, "There is %(what)s.", what=str(exc))
     given = dict(request.query_params)
     try:
         table = catalogue.run(name, given, store)
     except ParameterError as exc:
         return PlainTextResponse(str(exc), status_code=422)
     form = fields(query, given, catalogue, store, linked.settings)
-    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)))
+    data = export.sheet(query, form, shape_answer(query, table, linked, store, catalogue, len(table.rows)),
+                        linked.words.gettext)
     filename = export.file_name(name, form, suffix)
     body, media = ((export.as_csv(data), "text/csv; charset=utf-8") if suffix == "csv"
                    else (export.as_xlsx(data), export.XLSX_TYPE))
@@ -392,7 +376,7 @@ def download(name: str, suffix: str, request: Request, catalogue: CatalogueDep, 
 
 @router.get("/questions", response_class=HTMLResponse, summary="Every canned question, by topic")
 def questions(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
-    context = {"title": "Questions you can ask", "topics": topics(catalogue),
+    context = {"title": linked.words.gettext("Questions you can ask"), "topics": topics(catalogue),
                "coverage": coverage(linked, store, catalogue)}
     return html_response(linked.templates, "page/questions.html", context)
 
@@ -405,7 +389,7 @@ def glossary(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
                  "href": href(row["entity"].value, linked.settings.base),
                  "description": row["description"].value if "description" in row else ""}
                 for row in store.select(catalogue.system("glossary")).rows]
-    context = {"title": "Glossary of acronyms", "entries": linked.cached("glossary", read)}
+    context = {"title": linked.words.gettext("Glossary of acronyms"), "entries": linked.cached("glossary", read)}
     return html_response(linked.templates, "page/glossary.html", context)
 
 
@@ -418,7 +402,7 @@ def favicon() -> Response:
 
 @router.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) over /sparql")
 def editor(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep):
-    context = {"title": "SPARQL editor", "examples": examples(catalogue, store),
+    context = {"title": linked.words.gettext("SPARQL editor"), "examples": examples(catalogue, store),
                "prefixes": linked.vocabulary.prefixes}
     return html_response(linked.templates, "page/editor.html", context)
 
@@ -443,19 +427,21 @@ def explore(catalogue: CatalogueDep, store: StoreDep, linked: LinkedDep,
         if wording.hidden(relation, settings.base):
             continue
         words = wording.heading(relation, settings.base, reverse=incoming)  # read from this entity's side
+        words = linked.words.gettext(words) if words else None
         arrow = "←" if incoming else "→"
         rows.append({"other": {"text": row["otherLabel"].value, "href": href(other, settings.base), "iri": other},
                      "relation": {"text": words or f"{arrow} {linked.vocabulary.property_label(relation)}"}})
     events = store.select(catalogue.system("entity-timeline"), {"entity": entity})
     timeline = shape(events, settings.base, {"entity"}, 200, linked.index.label)
+    _ = linked.words.gettext
     return JSONResponse({
         "neighbours": {"view": "network", "question": None, "params": centre,
-                       "options": {"edge": "relation", "title": f"What {label} is linked to ({{n}})"},
-                       "columns": [{"name": "other", "heading": "Linked to"}, {"name": "relation", "heading": "How"}],
+                       "options": {"edge": "relation", "title": _("What %(name)s is linked to ({n})") % {"name": label}},
+                       "columns": [{"name": "other", "heading": _("Linked to")}, {"name": "relation", "heading": _("How")}],
                        "rows": rows},
         "timeline": {"view": "timeline", "question": None, "params": centre,
-                     "options": {"item": "item", "title": f"What {label} took part in or adopted"},
-                     "columns": [{"name": c.name, "heading": c.heading} for c in timeline.columns],
+                     "options": {"item": "item", "title": _("What %(name)s took part in or adopted") % {"name": label}},
+                     "columns": [{"name": c.name, "heading": _(c.heading)} for c in timeline.columns],
                      "rows": timeline.as_json()},
     })
 
@@ -476,7 +462,7 @@ def counts_matrix(query: CannedQuery, table: Table, catalogue: Catalogue, settin
 
 
 def completeness(query: CannedQuery, form: list[Field], table: Table, store, catalogue: Catalogue,
-                 settings: Settings) -> str | None:
+                 settings: Settings, words) -> str | None:
     """The question's note on how complete its answer is: 'the sources name ... 3 of 11 member states ...'."""
     if not query.note:
         return None
@@ -485,7 +471,7 @@ def completeness(query: CannedQuery, form: list[Field], table: Table, store, cat
     total = len(store.select(catalogue.system("instances-of"),
                              {"class": ox.NamedNode(expand(query.note["of"], settings.base, PREFIXES))}).rows)
     values = {f.name: f.shown for f in form}
-    return query.note["says"].format(count=found, total=total, **values)
+    return words.gettext(query.note["says"]).format(count=found, total=total, **values)
 
 
 def provenance(linked: LinkedData, store, catalogue: Catalogue) -> Provenance:
@@ -498,6 +484,8 @@ def shape_answer(query: CannedQuery, table: Table, linked: LinkedData, store, ca
     """A canned question's table as people read it, each row with the sources of what it is about."""
     hide = {p.name for p in query.params} | set(query.hide)
     answer = shape(table, linked.settings.base, hide, limit, linked.index.label, query.lists)
+    for column in answer.columns:  # headings are messages of the catalogue (make messages reads the queries)
+        column.heading = linked.words.gettext(column.heading)
     if query.sources:
         known = provenance(linked, store, catalogue)
         answer.basis = [known.basis(row_entities(row, query.sources)) for row in table.rows[:limit]]
@@ -554,17 +542,21 @@ def state_counts(query: CannedQuery, form: list[Field], catalogue: Catalogue, st
     return counts
 
 
-def _parameter_sentence(query: CannedQuery, exc: ParameterError) -> dict[str, str]:
-    """A bad parameter as a sentence a person understands, with what to try next."""
+def _parameter_sentence(query: CannedQuery, exc: ParameterError, _=lambda message: message) -> dict[str, str]:
+    """A bad parameter as a sentence a person understands, with what to try next (``_``: the catalogue)."""
     known = {p.name: p.label for p in query.params}
     if exc.param not in known:
-        return {"title": f"This question has no setting called “{exc.param}”.",
-                "next": "Remove it from the address, or choose the question again from the list.",
+        return {"title": _("This question has no setting called “%(name)s”.") % {"name": exc.param},
+                "next": _("Remove it from the address, or choose the question again from the list."),
                 "parameter": exc.param}
     label = known[exc.param]
-    return {"title": f"The value given for “{label}” cannot be used: {exc.reason}.",
-            "next": f"Choose a {label.lower()} from the list and ask again.", "parameter": exc.param}
+    return {"title": _("The value given for “%(setting)s” cannot be used: %(reason)s.") % {"setting": label, "reason": exc.reason},
+            "next": _("Choose a %(setting)s from the list and ask again.") % {"setting": label.lower()},
+            "parameter": exc.param}
 
 
-def _answers(n: int) -> str:
-    return "no answers" if n == 0 else "1 answer" if n == 1 else f"{n} answers"
+def _answers(n: int, linked: LinkedData) -> str:
+    """'no answers', '1 answer', '3 answers' in the pages' language."""
+    if n == 0:
+        return linked.words.gettext("no answers")
+    return linked.words.ngettext("%(num)s answer", "%(num)s answers", n) % {"num": n}

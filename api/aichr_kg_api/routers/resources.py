@@ -33,7 +33,7 @@ from aichr_kg_api.respond import (
 )
 from aichr_kg_api.templating import sparql_link
 from aichr_kg import ontology_doc
-from aichr_kg_api.views import entity_view, graph_view
+from aichr_kg_api.views import PARTICIPATION_KEYS, Namer, entity_view, graph_view, participants
 
 router = APIRouter(tags=["linked data"])
 
@@ -55,7 +55,8 @@ def _entity_iri(linked: LinkedData, kind: str, slug: str) -> ox.NamedNode | None
 def entity_uri(kind: str, slug: str, request: Request, graph: StateDep, linked: LinkedDep):
     entity = _entity_iri(linked, kind, slug)
     if entity is None or not graph.store.ask(graph.catalogue.system("exists"), {"entity": entity}):
-        return not_found(request, linked.templates, f"No entity has the URI {linked.settings.base}id/{kind}/{slug}.")
+        iri = f"{linked.settings.base}id/{kind}/{slug}"
+        return not_found(request, linked.templates, "No entity has the URI %(iri)s.", iri=iri)
     location = f"/doc/{quote(kind, safe=_SAFE)}/{quote(slug, safe=_SAFE)}"
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
@@ -79,17 +80,28 @@ def entity_document(kind: str, slug: str, request: Request, graph: StateDep, lin
     except describe.PageOutOfRange as exc:
         return not_found(request, linked.templates, str(exc))
     if not doc:
-        return not_found(request, linked.templates, f"No entity has the URI {settings.base}id/{kind}/{slug}.")
+        iri = f"{settings.base}id/{kind}/{slug}"
+        return not_found(request, linked.templates, "No entity has the URI %(iri)s.", iri=iri)
     here = path + (f".{suffix_format.suffix}" if suffix_format else "")
     pager = _pager(here, doc.page, doc.last_page)
     query = "" if page == 1 else f"?page={page}"
     headers = document_headers(path, DOCUMENT_FORMATS, chosen, query, pager["next"], pager["prev"])
     if chosen is HTML:
-        context = {"e": entity_view(doc, linked.vocabulary, linked.index, settings.base), "pages": pager,
+        view = entity_view(doc, linked.vocabulary, linked.index, settings.base, linked.words)
+        context = {"e": view, "pages": pager, "participants": _participants(graph, linked, view),
+                   "participation_keys": PARTICIPATION_KEYS,
                    "format_links": format_links(path, DOCUMENT_FORMATS[1:], query),
                    "alternates": format_links(path, DOCUMENT_FORMATS[1:], query)}
         return html_response(linked.templates, "entity.html", context, headers)
     return rdf_response(doc.triples(), chosen, linked.vocabulary.prefixes, headers)
+
+
+def _participants(graph, linked: LinkedData, view) -> list[dict]:
+    """An event's page lists who took part, in what role (the canned question's rows); other kinds: nothing."""
+    if view["layout"] != "event":
+        return []
+    table = graph.catalogue.run("event-participants", {"event": view["iri"]}, graph.store)
+    return participants(table, Namer(linked.settings.base, linked.vocabulary, linked.index), view["iri"])
 
 
 def _pager(here: str, page: int, last: int) -> dict:
@@ -102,8 +114,8 @@ def _pager(here: str, page: int, last: int) -> dict:
 
 def _suffix(ext: str, request: Request, linked: LinkedData) -> Format | Response:
     fmt = next((f for f in DATASET_FORMATS if f.suffix == ext), None)
-    return fmt or not_found(request, linked.templates, f"'.{ext}' is not a format offered here; use one of "
-                                                       + ", ".join(f".{f.suffix}" for f in DATASET_FORMATS))
+    return fmt or not_found(request, linked.templates, "'.%(suffix)s' is not a format offered here; use one of %(known)s",
+                            suffix=ext, known=", ".join(f".{f.suffix}" for f in DATASET_FORMATS))
 
 
 def _graph_document(request: Request, graph: StateDep, linked: LinkedData, name: str, path: str, iri: str,
@@ -118,14 +130,15 @@ def _graph_document(request: Request, graph: StateDep, linked: LinkedData, name:
     graph_name = graph_iri(name, settings.base)
     total = describe.graph_size(store, catalogue, graph_name)
     if not total:
-        return not_found(request, linked.templates, f"There is no named graph {graph_name}.")
+        return not_found(request, linked.templates, "There is no named graph %(graph)s.", graph=graph_name)
     if ontology and chosen is HTML:
         page = 1
     here = path + (f".{suffix_format.suffix}" if suffix_format else "")
     query = "" if page == 1 else f"?page={page}"
     last = describe.pages(total, settings.graph_page_size)
     if page > last:
-        return not_found(request, linked.templates, f"page {page} does not exist: this graph fills {last} page(s)")
+        return not_found(request, linked.templates, "page %(page)s does not exist: this graph fills %(last)s page(s)",
+                         page=page, last=last)
     pager = _pager(here, page, last) if chosen is HTML and not ontology else {"page": 1, "last": 1, "next": None, "prev": None}
     headers = document_headers(path, DATASET_FORMATS, chosen, query if chosen is HTML else "", pager["next"], pager["prev"])
     if chosen is not HTML:
@@ -148,17 +161,17 @@ def _graph_document(request: Request, graph: StateDep, linked: LinkedData, name:
 
 
 def _ontology(request, graph, linked, suffix_format, page=1):
-    base = linked.settings.base
+    base, _ = linked.settings.base, linked.words.gettext
     return _graph_document(request, graph, linked, "ontology", "/ontology", base + "ontology", suffix_format, page,
-                           "aichr-kg ontology", "Ontology", ontology=True)
+                           _("aichr-kg ontology"), _("Ontology"), ontology=True)
 
 
 def _shapes(request, graph, linked, suffix_format, page):
-    base = linked.settings.base
+    base, _ = linked.settings.base, linked.words.gettext
     return _graph_document(request, graph, linked, "shapes", "/shapes", base + "shapes", suffix_format, page,
-                           "aichr-kg SHACL shapes", "Shapes graph",
-                           "The constraints the curated data must meet before it is built or served; each shape has "
-                           "a stable IRI (an anchor on this page) and a message.")
+                           _("aichr-kg SHACL shapes"), _("Shapes graph"),
+                           _("The constraints the curated data must meet before it is built or served; each shape has "
+                             "a stable IRI (an anchor on this page) and a message."))
 
 
 @router.get("/ontology", summary="The ontology: HTML documentation or RDF", response_class=Response)
@@ -177,7 +190,8 @@ def ontology_version(version: str, request: Request, graph: StateDep, linked: Li
     base = linked.settings.base
     version, suffix_format = split_suffix(version, DATASET_FORMATS)
     if not describe.is_version_of(graph.store, graph.catalogue, base + "ontology", f"{base}ontology/{version}"):
-        return not_found(request, linked.templates, f"{base}ontology/{version} is not a version of the ontology served here.")
+        iri = f"{base}ontology/{version}"
+        return not_found(request, linked.templates, "%(iri)s is not a version of the ontology served here.", iri=iri)
     return _ontology(request, graph, linked, suffix_format)
 
 
@@ -198,7 +212,8 @@ def shapes_version(version: str, request: Request, graph: StateDep, linked: Link
     base = linked.settings.base
     version, suffix_format = split_suffix(version, DATASET_FORMATS)
     if not describe.is_version_of(graph.store, graph.catalogue, base + "shapes", f"{base}shapes/{version}"):
-        return not_found(request, linked.templates, f"{base}shapes/{version} is not a version of the shapes served here.")
+        iri = f"{base}shapes/{version}"
+        return not_found(request, linked.templates, "%(iri)s is not a version of the shapes served here.", iri=iri)
     return _shapes(request, graph, linked, suffix_format, page)
 
 
@@ -209,6 +224,8 @@ def named_graph(name: str, request: Request, graph: StateDep, linked: LinkedDep,
     name, suffix_format = split_suffix(name, DATASET_FORMATS)
     source = f"{base}id/source/{name}"
     label = linked.index.label(source)
-    description = f"What the source document “{label}” says: every statement curated from it." if label else None
+    _ = linked.words.gettext
+    description = (_("What the source document “%(title)s” says: every statement curated from it.") % {"title": label}
+                   if label else None)
     return _graph_document(request, graph, linked, name, f"/graph/{quote(name, safe='/' + _SAFE)}", f"{base}graph/{name}",
-                           suffix_format, page, f"Named graph {name}", "Named graph", description)
+                           suffix_format, page, _("Named graph %(name)s") % {"name": name}, _("Named graph"), description)
