@@ -285,13 +285,15 @@ def aichr_kg(project: Path, work: Path, storage: str, workers: int | None, timeo
 
 
 def remote(project: Path, work: Path, upstream: Server, workers: int | None, timeout: float) -> Server:
-    """This service in front of the running ``oxigraph serve`` (which already holds the same dump)."""
+    """This service in front of the running ``oxigraph serve`` (which already holds the same dump, and which
+    nothing writes to while the bench runs: so it is told the server is read-only and keeps answers, as a
+    deployment that loaded its server with ``aichr-kg load`` would)."""
     port = free_port()
     cmd = [str(BIN / "aichr-kg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port", str(port),
            "--endpoint", upstream.base + "/query"]
     if workers:
         cmd += ["--workers", str(workers)]
-    server = Server("remote", cmd, port, "/queries", "/sparql", env=service_env(work, None),
+    server = Server("remote", cmd, port, "/queries", "/sparql", env={**service_env(work, None), "AICHR_KG_REMOTE_READ_ONLY": "true"},
                     log_path=work / "remote.log").start(timeout)
     server.info["storage"] = "remote: " + upstream.info.get("storage", "")
     return server

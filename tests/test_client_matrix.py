@@ -18,7 +18,7 @@ USES = {  # a row's first words -> what a test file holds when it uses that clie
     "`rapper`": r"\bRAPPER\b|\"rapper\"",
     "owlrl": r"\bimport owlrl\b",
     "pyLODE": r"pyLODE|pylode",
-    "Chromium": r"from playwright|def \w+\([^)]*\bpage\b",
+    "Chromium": r"from playwright|def \w+\([^)]*\b(?:open_)?page\b",
     "nginx": r"\bNginxServer\(",
     "`oxigraph serve`": r"(?<!class )\bOxigraphServer\(",
     "Virtuoso Open Source": r"(?<!class )\bVirtuosoServer\(|def \w+\([^)]*\bvirtuoso\b",

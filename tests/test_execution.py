@@ -472,3 +472,17 @@ def test_server_limits_come_from_the_settings():
                                          "http": "aichr_kg_api.server:LimitedHttp"}
     proxied = server_limits(Settings(trusted_proxies=["10.0.0.2", "10.0.0.3"]))
     assert proxied["proxy_headers"] and proxied["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"
+
+
+def test_a_worker_slower_to_start_than_the_setting_allows_is_named_with_the_setting(monkeypatch):
+    """The start deadline is a setting (AICHR_KG_WORKER_START_TIMEOUT): a large graph on a loaded machine may need
+    more than the default; failing it names the setting, and the same pool starts with a deadline it can meet."""
+    limits = {"size": 1, "timeout": 5, "memory_limit_mb": 400, "max_concurrent": 2, "spares": 0}
+    with pytest.raises(RuntimeError, match="not ready within 0.001 s; AICHR_KG_WORKER_START_TIMEOUT"):
+        WorkerPool(None, start_timeout=0.001, **limits)
+    monkeypatch.setenv("AICHR_KG_WORKER_START_TIMEOUT", "90")
+    pool = open_runner(Settings(), object())  # not the embedded store: workers that only check texts
+    try:
+        assert pool.checker.start_timeout == 90
+    finally:
+        pool.close()

@@ -350,3 +350,23 @@ def test_a_source_document_names_the_kind_of_each_thing_in_plain_words(catalogue
     kinds = {row["entityLabel"].value: row["kind"].value for row in table.rows}
     assert kinds["Banten"] == "Province or region"
     assert not [k for k in kinds.values() if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", k)], kinds
+
+
+def test_a_setting_checked_once_is_not_asked_of_the_store_again(catalogue, store):
+    """The check that a setting names a known thing of its class is an ASK; the graph is read-only while a store is
+    open, so the answer is kept per store (right and wrong values alike) and a repeated request sends none."""
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.asks = inner, 0
+
+        def ask(self, *args, **kwargs):
+            self.asks += 1
+            return self.inner.ask(*args, **kwargs)
+
+    counting = Counting(store)
+    query = catalogue.get("event-outcomes")
+    for _ in range(3):
+        catalogue.bind(query, {"event": "event:2022-09-27-tip-consultation"}, counting)
+        with pytest.raises(ParameterError, match="not a known Event"):
+            catalogue.bind(query, {"event": "event:never-happened"}, counting)
+    assert counting.asks == 2

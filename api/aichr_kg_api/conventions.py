@@ -28,7 +28,8 @@ labelled afresh each time: the bytes differ, the graph does not; no route serves
   its ETag, plus the request headers its ``Vary`` names, such as the ``Accept`` that chose its type): the graph is read-only while the service runs, so the same
   request is answered from memory, without routing, a thread or a query. ``/sparql`` keeps its answers behind the
   limits on queries at once instead (``execution.WorkerPool``), so that a busy endpoint still says so. In front of
-  a remote server nothing is kept: its graph may change under the service.
+  a remote server nothing is kept (its graph may change under the service) unless the operator says it is
+  read-only (``Settings.remote_read_only``).
 
 One layer instead of seven keeps the per-request cost low: the endpoint is called in loops (the review measured a
 quarter of a label lookup's time in the middleware chain).

@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             logging.getLogger("aichr_kg_api").warning(
                 "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
-        app.state.answers = answer_cache(graph)  # exact answers of this build (none in front of a remote server)
+        app.state.answers = answer_cache(graph)  # exact answers of this build (in front of a server: if read-only)
         app.state.runner = open_runner(graph.settings, graph.store, app.state.answers)  # /sparql's query workers
         app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
         app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
 def answer_cache(graph: GraphState) -> AnswerCache | None:
     size = graph.settings.answer_cache_size
-    return AnswerCache(size * 2**20) if size and isinstance(graph.store, EmbeddedStore) else None
+    kept = isinstance(graph.store, EmbeddedStore) or graph.settings.remote_read_only  # else it may change under us
+    return AnswerCache(size * 2**20) if size and kept else None
 
 
 def app_from_env() -> FastAPI:

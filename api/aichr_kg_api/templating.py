@@ -88,8 +88,10 @@ def acronym_marker(known: dict[str, str]):
 def make_environment(settings: Settings, vocabulary: Vocabulary, index: LabelIndex,
                      words: NullTranslations | None = None) -> Environment:
     """The pages' environment; ``words`` is the interface's catalogue (``i18n.translations``), English if None."""
+    # auto_reload off: templates are part of the code, read once per process (checking each file's time on every
+    # render took about 30 % of an entity page's time; bench/PROFILES.md)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"], auto_reload=False)
     words = words or NullTranslations()
     env.install_gettext_translations(words, newstyle=True)
     env.globals["words"] = words  # for Python that renders with this environment (respond.not_found)

@@ -25,6 +25,15 @@ export function drawView(container, data) {
 }
 
 // -- helpers ------------------------------------------------------------------------------------
+// The width a drawing will have: its container's, or (while a section is still hidden) the nearest shown one's.
+function shownWidth(node) {
+  for (let at = node; at; at = at.parentElement) {
+    const width = Math.round(at.getBoundingClientRect().width);
+    if (width > 0) return width;
+  }
+  return 1000;
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -212,7 +221,10 @@ function network(container, data) {
   if (!edges.length) return false;
   const list = [...nodes.values()];
   const hub = centre ? nodes.get(centre.iri) : null;
-  const { width, height } = hub ? radial(list, edges, hub) : arrange(list, edges, null);
+  // drawn at the width it is shown at (one unit a pixel), so labels keep their size on a phone
+  const room = shownWidth(container);
+  const { width, height } = hub ? (room < 760 ? column(list, edges, hub, room) : radial(list, edges, hub, room))
+    : arrange(list, edges, null);
   // colour links by kind when there are a few plain kinds ("is a unit of"), not combinations ("a; b")
   const kinds = [...new Set(edges.map((e) => e.kind))];
   const coloured = kinds.length > 1 && kinds.length <= PALETTE.length && !kinds.some((k) => k.includes(";"));
@@ -234,8 +246,9 @@ function network(container, data) {
     const tx = side === "start" ? n.x + r + 5 : side === "end" ? n.x - r - 5 : n.x;
     const below = n.isCentre || n.below;
     const ty = side === "middle" ? (below ? n.y + r + 15 : n.y - r - 4) : n.y + 4;
-    const words = short(n.text, n.isCentre ? 70 : hub ? 36 : 26) + (weightOf.has(n) ? ` (${weightOf.get(n)})` : "");
-    const group = svg("g", {},
+    const suffix = weightOf.has(n) ? ` (${weightOf.get(n)})` : "";
+    const words = short(n.text, n.max || (n.isCentre ? 70 : hub ? 36 : 26)) + suffix;
+    const group = svg("g", { "data-suffix": suffix },
       svg("circle", { cx: n.x, cy: n.y, r, fill: n.isCentre ? "#0f2f4f" : "#ffffff", stroke: "#0f2f4f", "stroke-width": 2 }),
       svg("text", { x: tx, y: ty, "text-anchor": side, "font-size": n.isCentre ? 14 : 12, "font-weight": n.isCentre ? 700 : 400,
         "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 4, "stroke-linejoin": "round" }, words),
@@ -245,6 +258,7 @@ function network(container, data) {
   const heading = data.options?.title || (hub ? t("{name} and {n} partners", { name: hub.text, n: list.length - 1 })
     : t("As a network: {links} links between {nodes} names", { links: edges.length, nodes: list.length }));
   container.append(title(heading.replace("{n}", String(list.length - 1))), root);
+  untangle(root);
   if (coloured) {
     container.append(el("ul", { class: "network__legend", "aria-label": t("Kinds of link") },
       ...kinds.map((k) => {
@@ -261,26 +275,63 @@ function network(container, data) {
   return true;
 }
 
-// A star (one body and its partners): the body in the middle, partners round it, most shared first,
-// labels on the outer side so they do not cross the lines.
-function radial(nodes, edges, hub) {
+// The hub's partners, most shared first.
+function partners(nodes, edges, hub) {
   const others = nodes.filter((n) => n !== hub);
   const weight = new Map(edges.map((e) => [e.a === hub ? e.b : e.a, e.weight]));
-  others.sort((a, b) => (weight.get(b) || 0) - (weight.get(a) || 0) || a.text.localeCompare(b.text));
-  const width = 1000;
-  const height = Math.max(170, Math.min(760, 90 + others.length * 24));
+  return others.sort((a, b) => (weight.get(b) || 0) - (weight.get(a) || 0) || a.text.localeCompare(b.text));
+}
+
+// A star (one body and its partners): the body in the middle, partners round it, most shared first,
+// labels on the outer side so they do not cross the lines; as wide as the space it is shown in.
+function radial(nodes, edges, hub, width) {
+  const others = partners(nodes, edges, hub);
+  const height = Math.max(200, Math.min(900, 90 + others.length * 30));
+  const reach = Math.max(140, Math.min(300, (width - 520) / 2));  // room left on each side for a 36-letter label
   hub.isCentre = true;
   hub.x = width / 2;
   hub.y = height / 2;
+  hub.max = Math.floor((1.6 * reach - 40) / 8.5);  // the hub's label between the partners beside it
   others.forEach((n, i) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / others.length;
     n.isCentre = false;
-    n.x = width / 2 + Math.cos(angle) * 215;
-    n.y = height / 2 + Math.sin(angle) * (height / 2 - 30);
-    n.anchor = Math.abs(Math.cos(angle)) < 0.2 ? "middle" : Math.cos(angle) > 0 ? "start" : "end";
+    n.x = width / 2 + Math.cos(angle) * reach;
+    n.y = height / 2 + Math.sin(angle) * (height / 2 - 34);
+    n.anchor = Math.abs(Math.cos(angle)) < 0.05 ? "middle" : Math.cos(angle) > 0 ? "start" : "end";  // only straight up or down
     n.below = Math.sin(angle) > 0;
   });
   return { width, height };
+}
+
+// Where a star would not fit (a phone): the hub at the top left, its partners in a column under it, each
+// label running to the right edge.
+function column(nodes, edges, hub, width) {
+  const others = partners(nodes, edges, hub);
+  hub.isCentre = true;
+  Object.assign(hub, { x: 18, y: 22, anchor: "start", max: Math.floor((width - 40) / 8.5) });
+  others.forEach((n, i) => {
+    Object.assign(n, { isCentre: false, x: 52, y: 66 + i * 30, anchor: "start", max: Math.floor((width - 80) / 6.8) });
+  });
+  return { width, height: 66 + others.length * 30 };
+}
+
+// What the layout could not keep apart (long labels side by side): a label that covers another label or
+// another node is cut short, one letter at a time, the whole name staying in its tooltip.
+function untangle(root) {
+  const nodes = [...root.querySelectorAll("g")].map((g) => ({
+    text: g.querySelector("text"), circle: g.querySelector("circle"), suffix: g.getAttribute("data-suffix") || "" }));
+  const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (const a of nodes) {
+    const covers = () => {
+      const box = a.text.getBBox();
+      return box.width > 0 && nodes.some((b) => b !== a && (hit(box, b.circle.getBBox()) || hit(box, b.text.getBBox())));
+    };
+    let words = a.text.textContent.slice(0, a.text.textContent.length - a.suffix.length).replace(/…$/, "");
+    while (words.length > 8 && covers()) {
+      words = words.slice(0, -1).trimEnd();
+      a.text.textContent = `${words}…${a.suffix}`;
+    }
+  }
 }
 
 // Each connected group is laid out on its own, then the groups are packed in rows, largest first:

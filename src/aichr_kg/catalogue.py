@@ -6,6 +6,7 @@ into RDF terms and bound by the store (a VALUES block written from those terms, 
 substitutions), never spliced into the query text as the caller gave them.
 """
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,9 @@ class Catalogue:
         self.settings = settings
         self.queries = {q.name: q for q in (load_query(p, settings) for p in sorted(settings.queries_dir.glob("*.rq")))}
         self._system = {p.stem: p.read_text(encoding="utf-8") for p in sorted((settings.queries_dir / "system").glob("*.rq"))}
+        # per store, whether a value is of a class: the graph is read-only while a store is open, so a parameter
+        # checked once needs no query the next time it is asked (an ASK per request otherwise)
+        self._instances: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __iter__(self):
         return iter(self.queries.values())
@@ -213,7 +217,7 @@ class Catalogue:
                 node = ox.NamedNode(iri)
             except ValueError as exc:
                 raise ParameterError(param.name, f"'{raw}' is not a valid IRI ({exc})") from None
-            if param.cls and not store.ask(self.system("is-instance"), {"value": node, "class": ox.NamedNode(param.cls)}):
+            if param.cls and not self._is_instance(store, node, param.cls):
                 raise ParameterError(param.name, f"'{raw}' is not a known {param.cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} in the graph")
             return node
         if param.type in ("integer", "year"):
@@ -257,6 +261,18 @@ class Catalogue:
         if param.type == "year":
             return [(row["year"].value, row["year"].value) for row in store.select(self.system("years")).rows]
         return []
+
+    def _is_instance(self, store: Store, node: ox.NamedNode, cls: str) -> bool:
+        try:
+            known = self._instances.setdefault(store, {})
+        except TypeError:  # a store that cannot be referred to weakly: asked every time
+            known = {}
+        key = (node.value, cls)
+        if key not in known:
+            if len(known) >= 10_000:  # bounded: odd values from many clients do not grow it without end
+                known.clear()
+            known[key] = store.ask(self.system("is-instance"), {"value": node, "class": ox.NamedNode(cls)})
+        return known[key]
 
     def run(self, name: str, given: dict[str, str], store: Store) -> Table:
         query = self.get(name)

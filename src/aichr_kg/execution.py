@@ -310,19 +310,29 @@ class DirectRunner:
     """Runs jobs on a remote store, whose HTTP client enforces the deadline, once ``checker`` (a pool over an
     empty store) has checked their text; the store gets the checked text."""
 
-    def __init__(self, store, checker: "WorkerPool", max_concurrent: int, timeout: float):
+    def __init__(self, store, checker: "WorkerPool", max_concurrent: int, timeout: float,
+                 answers: AnswerCache | None = None):
         self.store, self.checker = store, checker
         self.admission = Admission(max_concurrent, _retry_after(timeout))
+        self.answers = answers  # only when the operator says the server is read-only (Settings.remote_read_only)
 
     def run(self, job: QueryJob, client: str | None = None) -> Serialized:
-        return self._send(self._checked(job, self.checker.run(job, client)))
+        return self._keep(job, self._send(self._checked(job, self.checker.run(job, client))))
 
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:
         checked = await self.checker.run_async(job, client)
-        return await asyncio.to_thread(self._send, self._checked(job, checked))
+        return self._keep(job, await asyncio.to_thread(self._send, self._checked(job, checked)))
 
-    def kept(self, job: QueryJob, client: str | None = None) -> None:
-        return None  # the remote server's graph may change: nothing is kept
+    def kept(self, job: QueryJob, client: str | None = None) -> Serialized | None:
+        if self.answers is None:  # the remote server's graph may change: nothing is kept
+            return None
+        with self.admission:  # a kept answer still counts against the queries at once, as in the pool
+            return self.answers.get(("query", job))
+
+    def _keep(self, job: QueryJob, answer: Serialized) -> Serialized:
+        if self.answers is not None:
+            self.answers.put(("query", job), answer, len(answer.body))
+        return answer
 
     @staticmethod
     def _checked(job: QueryJob, checked: Checked) -> QueryJob:
@@ -512,7 +522,9 @@ class WorkerPool:
                  owns_dump_dir: bool = False, copy: bool = False, answer_limit_mb: int = 100,
                  allow_network: bool = False, queue_timeout: float | None = None, lane_workers: int = 1,
                  lane_limit: float = 0.5, max_per_client: int | None = None, spares: int = 1,
-                 heal: "Callable[[], Path] | None" = None, answers: AnswerCache | None = None):
+                 heal: "Callable[[], Path] | None" = None, answers: AnswerCache | None = None,
+                 start_timeout: float = 60.0):
+        self.start_timeout = start_timeout  # seconds a starting worker may take to say it is ready
         self.answers = answers  # answers kept by job (the graph is read-only): a repeated job takes no worker
         self.dump, self.size, self.timeout, self.memory_limit_mb = dump, size, timeout, memory_limit_mb
         self.copy = copy  # workers copy a store folder into memory, as the service process did
@@ -608,8 +620,9 @@ class WorkerPool:
         peek = socket.fromfd(ours.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
         return _Worker(process, Connection(ours.detach()), peek, errors, lane=lane)
 
-    def _await_ready(self, worker: _Worker, wait: float = 60.0) -> None:
-        if worker.conn.poll(wait):
+    def _await_ready(self, worker: _Worker) -> None:
+        answered = worker.conn.poll(self.start_timeout)
+        if answered:
             try:
                 status, isolated = worker.conn.recv()
             except (EOFError, OSError):
@@ -622,8 +635,9 @@ class WorkerPool:
                 raise StoreUnopenable(isolated)
         self._kill(worker)
         words = " ".join(worker.last_words(600).split())
-        raise RuntimeError(f"a query worker did not start (exit code {worker.process.returncode})"
-                           + (f": {words}" if words else ""))
+        why = (f"exit code {worker.process.returncode}" if answered else
+               f"not ready within {self.start_timeout:g} s; AICHR_KG_WORKER_START_TIMEOUT allows more")
+        raise RuntimeError(f"a query worker did not start ({why})" + (f": {words}" if words else ""))
 
     @staticmethod
     def _kill(worker: _Worker) -> None:
@@ -1052,9 +1066,10 @@ def open_runner(settings, store, answers: AnswerCache | None = None) -> Runner:
               "answer_limit_mb": settings.max_answer_size, "allow_network": settings.allow_worker_network,
               "queue_timeout": settings.queue_timeout, "lane_workers": settings.fast_lane_workers,
               "lane_limit": settings.fast_lane_limit, "max_per_client": settings.max_queries_per_client,
-              "spares": settings.spare_query_workers}
+              "spares": settings.spare_query_workers, "start_timeout": settings.worker_start_timeout}
     if not isinstance(store, EmbeddedStore):  # the remote server runs the queries; workers check their texts
-        return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout)
+        return DirectRunner(store, WorkerPool(None, **limits), settings.max_concurrent_queries, settings.query_timeout,
+                            answers if settings.remote_read_only else None)
     if store.path is not None:  # built on disk: every worker opens the same folder read-only (or copies a small one)
         return WorkerPool(store.path, copy=store.copied, heal=lambda: _rebuilt_store(settings, store), answers=answers,
                           **limits)

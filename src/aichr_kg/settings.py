@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         True, description="Pass the remote server's answers on as they come when it wrote the format asked (Oxigraph); "
                           "false: ask it for SPARQL JSON / N-Triples only and write every format here (Virtuoso).")
     update_endpoint: str | None = Field(None, description="Graph Store Protocol URL of the remote server, for `load`.")
+    remote_read_only: bool = Field(
+        False, description="The remote server holds this build as `aichr-kg load` wrote it and nothing else writes to "
+                           "it: its answers are then kept as in front of the embedded store (AICHR_KG_ANSWER_CACHE_SIZE). "
+                           "Restart the service after loading the server again.")
     union_graph: bool = Field(
         False, description="`load` writes the merge of the named graphs (each distinct triple once) into a named graph "
                            "of its own instead of the server's default graph; the service sends it as the default graph "
@@ -97,6 +101,10 @@ class Settings(BaseSettings):
     fast_lane_limit: float = Field(
         0.5, gt=0, description="Seconds a query may run on a fast-lane worker; past that it is moved to the other "
                                "workers (with the rest of its deadline) and its text is remembered as slow.")
+    worker_start_timeout: float = Field(
+        60.0, gt=0, le=3600, description="Seconds a starting query worker may take to open the graph and say it is "
+                                         "ready (a large graph copied into memory, a loaded machine) before it is "
+                                         "counted as failed.")
     spare_query_workers: int = Field(
         1, ge=0, le=8, description="Worker processes kept started beside query_workers, each taking at once the place "
                                    "of one that was stopped (a runaway query, a dead worker) while its successor starts.")

@@ -99,3 +99,28 @@ def test_a_query_oxigraph_cancels_midway_is_a_502(impatient, accept):
     answer = _sparql(client, CANCELLED, accept)
     assert _refused(answer) and "broke off" in answer.text, (answer.status_code, answer.text[:300])
     assert _sparql(client, "ASK { ?s ?p ?o }", "application/sparql-results+json").json()["boolean"] is True
+
+
+def test_a_read_only_server_answers_are_kept_and_others_never(service_settings, oxigraph):
+    """With AICHR_KG_REMOTE_READ_ONLY the operator says the server holds this build and nothing writes to it: the
+    same request is answered from what was kept, without asking the server (here: while it breaks every answer).
+    Without it, every request goes to the server, whose broken answer is refused."""
+    from aichr_kg_api.main import create_app
+
+    query = SELECT + " # kept"
+    for read_only in (True, False):
+        with BreakingProxy(oxigraph.url) as proxy:
+            settings = Settings(**{**service_settings.model_dump(), "store": "remote", "query_workers": 1,
+                                   "endpoint": proxy.query_url, "remote_read_only": read_only})
+            with ServiceThread(create_app(settings)) as service, httpx.Client(base_url=service.url, timeout=60) as client:
+                first = {path: client.get(path, headers={"Accept": accept}) for path, accept in ROUTES[:3]}
+                first["/sparql"] = _sparql(client, query, RESULTS[0])
+                assert all(r.status_code == 200 for r in first.values())
+                proxy.breaking = "dropped"
+                again = {path: client.get(path, headers={"Accept": accept}) for path, accept in ROUTES[:3]}
+                again["/sparql"] = _sparql(client, query, RESULTS[0])
+                if read_only:
+                    assert {p: r.content for p, r in again.items()} == {p: r.content for p, r in first.items()}
+                    assert proxy.broken == 0  # not one of them reached the server
+                else:
+                    assert all(_refused(r) for r in again.values()), {p: r.status_code for p, r in again.items()}
