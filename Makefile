@@ -4,6 +4,7 @@
 #   make test   set up .venv if needed, run the whole test suite
 #   (both build the page's assets first: frontend/ -> api/aichr_kg_api/static/dist/, npm ci from the lock file;
 #    make test also installs Debian's chromium (end-to-end tests), raptor2-utils (rapper, a linked-data client),
+#    rasqal-utils (roqet, a SPARQL client), a Java runtime (HermiT, the OWL reasoner owlready2 runs),
 #    nginx (the reverse proxy of the sub-path tests) and virtuoso-opensource (a second SPARQL server the HTTP
 #    suite runs behind) when they are missing)
 #   make messages  re-extract the interface's words (templates, Python, the page's scripts; babel.cfg) into
@@ -27,6 +28,8 @@ ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 RAPPER    := /usr/bin/rapper
+ROQET     := /usr/bin/roqet
+JAVA      := /usr/bin/java
 NGINX     := /usr/sbin/nginx
 VIRTUOSO  := /usr/bin/virtuoso-t
 CFF       := .venv-cff/bin/cffconvert
@@ -69,6 +72,12 @@ $(CHROMIUM):
 $(RAPPER):
 	$(APT) install -y -qq raptor2-utils || { $(APT) update -qq && $(APT) install -y -qq raptor2-utils; }
 
+$(ROQET):
+	$(APT) install -y -qq rasqal-utils || { $(APT) update -qq && $(APT) install -y -qq rasqal-utils; }
+
+$(JAVA):
+	$(APT) install -y -qq default-jre-headless || { $(APT) update -qq && $(APT) install -y -qq default-jre-headless; }
+
 # nginx: the reverse proxy the sub-path tests put in front of the service (they start it on a free port;
 # RUNLEVEL=1 keeps the package from starting a system nginx of its own)
 $(NGINX):
@@ -87,7 +96,7 @@ $(CFF):
 	$(PYTHON) -m venv .venv-cff
 	.venv-cff/bin/python -m pip install -q 'cffconvert>=2,<3'
 
-test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(NGINX) $(VIRTUOSO) $(CFF)
+test: $(STAMP) assets $(CHROMIUM) $(RAPPER) $(ROQET) $(JAVA) $(NGINX) $(VIRTUOSO) $(CFF)
 	$(PY) -m pytest
 
 # the options live in aichr_kg_api.i18n (EXTRACT), which the catalogue's test uses too

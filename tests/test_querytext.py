@@ -65,3 +65,15 @@ def test_dataset_clauses_are_blanked_keeping_positions():
     assert "FROM" not in out.upper().replace("<URN:FROM>", "") and "<urn:a>" not in out and "g:b" not in out
     assert "<urn:from>" in out and out.endswith("WHERE { GRAPH ?g { ?s ?p <urn:from> } }")
     assert without_dataset_clauses("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+
+
+def test_graphs_outside_the_dataset_are_named_as_the_empty_graph():
+    from aichr_kg.querytext import graphs_named_outside
+
+    text = ("BASE <http://ex/> PREFIX ex: <http://ex/>\nASK { GRAPH ex:a { ?s ?p <http://ex/out> } graph <b> {} "
+            "GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH <http://ex/out> { ?s ?p ?o } } GRAPH nope:x {} }")
+    out = graphs_named_outside(text, {"http://ex/a"}, "urn:e")
+    # ex:a is in the dataset, <b> and <http://ex/out> are not (as graph names), nope: is no declared prefix
+    assert out == ("BASE <http://ex/> PREFIX ex: <http://ex/>\nASK { GRAPH ex:a { ?s ?p <http://ex/out> } graph <urn:e> {} "
+                   "GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH <urn:e> { ?s ?p ?o } } GRAPH nope:x {} }")
+    assert graphs_named_outside("ASK { GRAPH <http://ex/a> {} }", {"http://ex/a"}, "urn:e") == "ASK { GRAPH <http://ex/a> {} }"

@@ -14,6 +14,11 @@ import pyoxigraph as ox
 from aichr_kg_api.void import DESCRIPTION, DUMP_FORMATS, LICENSE, PUBLISHER_NAME, TITLE, Stats, dump_path, publisher_iri
 
 SITEMAP_LIMIT = 50_000  # URLs one sitemap file may hold (sitemaps.org); past that the list is cut
+# The Dataset's own @context, inline: a JSON-LD processor reads the markup offline (the context at schema.org would
+# have to be fetched, and its vocabulary is http://schema.org/, not the https IRIs the graph uses). The values
+# that name web resources are IRIs, as schema.org's context types them.
+SCHEMA_CONTEXT = {"@vocab": "https://schema.org/",
+                  **{term: {"@type": "@id"} for term in ("url", "license", "contentUrl", "documentation")}}
 
 
 def robots(public: str) -> str:
@@ -41,7 +46,7 @@ def dataset_jsonld(stats: Stats, base: str, public: str) -> str:
     """schema.org Dataset as JSON-LD text, safe inside a <script> element (no '<' at all)."""
     maintainers = {"@type": "Organization", "@id": publisher_iri(base), "name": PUBLISHER_NAME, "url": base}
     data = {
-        "@context": "https://schema.org/",
+        "@context": SCHEMA_CONTEXT,
         "@type": "Dataset",
         "@id": base + "dataset",
         "name": TITLE,

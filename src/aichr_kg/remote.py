@@ -12,7 +12,9 @@ server holds that graph, every query naming no graphs is sent with it as ``defau
 other graphs as ``named-graph-uri`` (so GRAPH ?g ranges over them alone). A query naming graphs (FROM,
 or ``default-graph-uri``) gets exactly those, sent as protocol parameters. Only graphs the server holds
 are ever sent: one it does not hold is an empty graph, which is left out (or replaced by
-``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one. Texts from users
+``EMPTY_GRAPH``, a URN nobody can fetch), so that no server is ever asked to fetch one; a ``GRAPH <g>``
+outside the dataset sent is sent as ``GRAPH <EMPTY_GRAPH>`` (Virtuoso answers the former with one empty
+solution instead of none). Texts from users
 arrive already checked (``aichr_kg.querycheck``, in a worker); a variable named by more than
 ``LONGEST_VARIABLE`` characters is sent under a short name and the answer's columns named back
 (Virtuoso keeps 97 characters of a name); an answer longer than ``answer_limit`` bytes is not read further.
@@ -85,6 +87,10 @@ class RemoteStore(ResultShapes):
         """Send a query; return the media type and the complete body, or raise an execution error."""
         if dataset.default_graphs is not None or dataset.named_graphs is not None:
             sparql = querytext.without_dataset_clauses(sparql)  # the protocol's graphs win, on every server
+            named = dataset.named_graphs or ()
+            emptied = querytext.graphs_named_outside(sparql, set(named), EMPTY_GRAPH)
+            if emptied != sparql:  # GRAPH <g> outside the dataset: an empty graph the dataset names (for Virtuoso)
+                sparql, dataset = emptied, Dataset(dataset.default_graphs, tuple(dict.fromkeys((*named, EMPTY_GRAPH))))
         form = [("query", sparql), *(("default-graph-uri", g) for g in dataset.default_graphs or ()),
                 *(("named-graph-uri", g) for g in dataset.named_graphs or ())]
         started = time.monotonic()

@@ -37,7 +37,7 @@ def test_sitemap_lists_every_entity_document_and_each_answers(ld_client, store):
 
 def test_home_page_describes_the_dataset_for_search_engines(ld_client):
     dataset = _dataset(ld_client)
-    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    assert dataset["@context"]["@vocab"] == "https://schema.org/" and dataset["@type"] == "Dataset"
     assert dataset["name"] and dataset["description"] and dataset["version"].startswith(__import__("aichr_kg").__version__)
     assert dataset["creator"]["@type"] == "Organization" and dataset["publisher"]["name"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", dataset["datePublished"]) and dataset["dateModified"]

@@ -97,3 +97,16 @@ def test_a_source_graph_holds_no_reading_or_background(ask, slug):
     assert not ask(slug, "?s ak:curatorNote ?note"), "a curator note in a source graph"
     assert not ask(slug, "?s ak:citation ?c"), "a background citation in a source graph"
     assert not ask(slug, "?s prov:wasDerivedFrom ?doc"), "entity-level provenance in a source graph"
+
+
+def test_a_graph_the_store_does_not_hold_is_empty(ask, service):
+    """GRAPH over a graph nobody holds matches nothing, alone or joined; Virtuoso, sent the service's dataset,
+    answered such a group with one empty solution (true, and one row) until the service named an empty graph."""
+    assert ask("not-a-source", "?s ?p ?o") is False
+    assert ask("not-a-source", "body:aichr a ?kind") is False
+    count = (f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ body:aichr a ?kind . "
+             f"GRAPH <{G}not-a-source> {{ body:aichr ?p ?o }} }}")
+    response = httpx.post(f"{service.url}/sparql", data={"query": count},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "0"

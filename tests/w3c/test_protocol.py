@@ -34,17 +34,8 @@ RDF_TYPES = ("application/rdf+xml", "application/rdf+json", "text/turtle", "appl
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 
-# Virtuoso behind the service, its default graph the union copy: a follow-up ASK over a GRAPH the dataset sent
-# (default-graph-uri = the union copy, named-graph-uri = the graphs held) does not name answers true there.
-VIRTUOSO_ASK_OUTSIDE_THE_DATASET = {"test_update_dataset_default_graph", "test_update_dataset_default_graphs",
-                                    "test_update_dataset_named_graphs", "test_update_dataset_full"}
-
-
 @pytest.fixture
-def http(request, service):
-    if request.node.callspec.params.get("service") == "virtuoso" and request.node.originalname in VIRTUOSO_ASK_OUTSIDE_THE_DATASET:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso answers true to an ASK over a graph outside "
-                                              "the dataset sent with its union copy (not yet understood)"))
+def http(service):
     with httpx.Client(base_url=service.url, timeout=30) as client:
         del client.headers["accept"]  # send only the headers the manifest lists
         yield client
