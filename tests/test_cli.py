@@ -43,6 +43,17 @@ def test_build_writes_every_dump(tmp_path):
     assert "https://w3id.org/aichr-kg/graph/press-release-2022-10-03-tip-consultation" in names
 
 
+def test_an_unchanged_build_links_the_dumps_its_first_run_made(tmp_path):
+    """The dumps are written once per build (in the store cache) and put into --out as links to them."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert cli("build", "--out", str(first)).returncode == 0
+    assert cli("build", "--out", str(second)).returncode == 0
+    for suffix in ("ttl", "nt", "trig", "nq", "jsonld"):
+        a, b = first / f"aichr-kg.{suffix}", second / f"aichr-kg.{suffix}"
+        assert a.stat().st_ino == b.stat().st_ino and a.stat().st_nlink >= 3, suffix  # one file: the build's own
+    assert (first / "ontology.html").read_bytes() == (second / "ontology.html").read_bytes()
+
+
 def test_query_outputs_csv_and_json():
     out = cli("query", "events-by-theme", "--param", "theme=theme:trafficking-in-persons", "--format", "csv")
     assert out.returncode == 0, out.stderr

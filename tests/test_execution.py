@@ -432,8 +432,8 @@ def test_a_pool_whose_store_folder_is_deleted_builds_it_again_once_and_recovers(
     settings = Settings(store_cache=tmp_path / "stores", query_workers=2, queue_timeout=30)
     built = diskstore.open_built(settings).store
     builds = []
-    real = diskstore._build_into
-    monkeypatch.setattr(diskstore, "_build_into", lambda *a: builds.append(a[-1]) or real(*a))
+    real = diskstore._build
+    monkeypatch.setattr(diskstore, "_build", lambda *a: builds.append(a[2]) or real(*a))
     pool = open_runner(settings, built)
     try:
         shutil.rmtree(built.path.parent)

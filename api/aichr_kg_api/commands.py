@@ -49,7 +49,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, extra: tuple[P
     except ValueError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
     if not endpoint and served.store_cache is not None:  # build (or find) the graph once, here: workers open it
-        build_or_fail(served, lambda s: ensure_built(s, extra=extra_files(s)))
+        build_or_fail(served, lambda s: ensure_built(s, extra=extra_files(s), apart=True))  # its memory is not kept
     if served.public_url is None:  # links name where it listens, fixed now: never a request's Host header
         env["AICHR_KG_PUBLIC_URL"] = listening_url(host, port, served.root_path)
         click.echo(f"absolute links name {env['AICHR_KG_PUBLIC_URL']} (set AICHR_KG_PUBLIC_URL to the address "

@@ -18,7 +18,7 @@ from jinja2 import Environment
 
 from aichr_kg.build import DUMPS, write_dumps
 from aichr_kg.catalogue import Catalogue
-from aichr_kg.diskstore import saved_names
+from aichr_kg.diskstore import kept, saved_names
 from aichr_kg.search import LabelIndex, index_graph
 from aichr_kg.settings import Settings
 from aichr_kg.store import EmbeddedStore
@@ -44,6 +44,10 @@ class Dumps:
     def path(self, suffix: str, store, catalogue: Catalogue) -> Path:
         if suffix not in DUMPS:
             raise KeyError(suffix)
+        made = kept(store, "dumps", lambda folder: write_dumps(store, folder, DUMP_NAME)) \
+            if isinstance(store, EmbeddedStore) else None
+        if made is not None:  # the build's own, written once for every process and `aichr-kg build`
+            return made / f"{DUMP_NAME}.{suffix}"
         with self._lock:
             if not self._written:
                 write_dumps(store if isinstance(store, EmbeddedStore) else _copy(store, catalogue), self.folder, DUMP_NAME)

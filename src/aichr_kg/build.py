@@ -9,6 +9,7 @@ validate it a second time; any change to any file, or another engine version, va
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from aichr_kg.parsing import DataFileError, DataFilesError, read_error
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import RDF_SUFFIXES, SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
-from aichr_kg.validation import ENGINES, Violation, validate_files
+from aichr_kg.validation import ENGINES, Violation, validate_files, write_sources
 
 DUMPS = {  # file suffix -> (format, whole dataset with graph names?)
     "trig": (ox.RdfFormat.TRIG, True),
@@ -38,6 +39,9 @@ class InvalidData(Exception):
         self.violations = violations
         super().__init__(f"{len(violations)} SHACL violation(s)")
 
+    def __reduce__(self):  # crosses from the build's process to the one that asked for it
+        return type(self), (self.violations,)
+
 
 @dataclass
 class Build:
@@ -52,42 +56,48 @@ def _rebase(term, base: str):
     return term
 
 
+def rebaser(base: str):
+    """What moves IRIs under the default base to ``base`` (None when the graph keeps the default base)."""
+    return None if base == DEFAULT_BASE else (lambda term: _rebase(term, base))
+
+
 def load_into(store: EmbeddedStore, files: list[SourceFile], base: str) -> None:
     """Load files into their named graphs; IRIs under the default base move to ``base`` if it differs. A file that
     does not parse (an extra file is not validated first) raises ``DataFilesError`` naming it and the line."""
+    move = rebaser(base)
     for source in files:
         if source.path.suffix not in RDF_SUFFIXES:
             raise DataFilesError([DataFileError(source.path, None, "not a file of an RDF format this service reads "
                                                 f"(its name must end in {', '.join(RDF_SUFFIXES)})")])
         try:
-            _load_one(store, source, base)
+            _load_one(store, source, move)
         except (SyntaxError, OSError) as exc:
             raise DataFilesError([read_error(source, exc)]) from None
 
 
-def _load_one(store: EmbeddedStore, source: SourceFile, base: str) -> None:
+def _load_one(store: EmbeddedStore, source: SourceFile, move) -> None:
     fmt = source.ox_format
-    if base == DEFAULT_BASE:
+    if move is None:
         store.load_file(source.path, source.graph, fmt)
         return
     graph = ox.NamedNode(source.graph)
-    store.oxi.extend(  # TriG / N-Quads keep their graph names, as bulk_load does
-        ox.Quad(_rebase(q.subject, base), q.predicate, _rebase(q.object, base),
+    store.oxi.bulk_extend(  # TriG / N-Quads keep their graph names, as bulk_load does
+        ox.Quad(move(q.subject), q.predicate, move(q.object),
                 graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
         for q in ox.parse(path=str(source.path), format=fmt)
     )
 
 
-def apply_rules(store: EmbeddedStore, settings: Settings) -> int:
-    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``; return the triples
-    added there. Each rule reads the merged default graph, which then also holds what the rules before it derived."""
+def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
+    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``. Each rule reads the
+    merged default graph, which then also holds what the rules before it derived; its triples stream into the store
+    in bulk (on disk: nothing of them is held in Python, no transaction grows with them)."""
     derived = ox.NamedNode(graph_iri("derived", settings.base))
     if store.oxi.contains_named_graph(derived):
         store.oxi.remove_graph(derived)
     store.merge_default_graph()
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
-        store.add_triples(store.construct(rule.read_text(encoding="utf-8")), derived.value, merged=True)
-    return sum(1 for _ in store.oxi.quads_for_pattern(None, None, None, derived))
+        store.add_triples(store.raw(rule.read_text(encoding="utf-8")), derived.value, merged=True)
 
 
 def _fingerprint(files: list[SourceFile]) -> str:
@@ -125,21 +135,32 @@ def _remember(settings: Settings, key: str, violations: list[Violation]) -> None
 
 def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] = (),
           into: EmbeddedStore | None = None) -> Build:
-    """Parse, validate (unless known valid), then load into ``into`` (a new in-memory store by default)."""
+    """Parse, validate (unless known valid), then load into ``into`` (a new in-memory store by default).
+
+    The sources are read once: into the N-Quads files validation reads, which the store then bulk-loads (in Rust,
+    straight into RocksDB for a store on disk); the rules run in the store."""
     files = all_files(settings)
     key = _fingerprint(files) if validate else ""
     violations = _remembered(settings, key) if validate else None
     validated = violations is None and validate
-    if violations is None:  # new or changed input: parse and validate it
-        # raises DataFilesError naming every broken file
-        violations = validate_files(files, settings.root) if validate else []
-        blocking = [v for v in violations if v.severity == "Violation"]
-        if blocking:
-            raise InvalidData(blocking)
-        if validate:
-            _remember(settings, key, violations)
     store = into if into is not None else EmbeddedStore()
-    load_into(store, files, settings.base)
+    move = rebaser(settings.base)
+    with tempfile.TemporaryDirectory(prefix="aichr-kg-build-") as tmp:
+        folder = Path(tmp)
+        if violations is None and validate:  # new or changed input: parse and validate it
+            # raises DataFilesError naming every broken file
+            violations = validate_files(files, settings.root, keep=folder)
+            blocking = [v for v in violations if v.severity == "Violation"]
+            if blocking:
+                raise InvalidData(blocking)
+            _remember(settings, key, violations)
+            if move is not None:  # validated as written; served under another base
+                write_sources(files, folder, move)
+        else:
+            write_sources(files, folder, move)
+            violations = violations or []
+        for part in ("data.nq", "shapes.nq"):
+            store.oxi.bulk_load(path=str(folder / part), format=ox.RdfFormat.N_QUADS)
     release.stamp(store, settings, release.current(settings))
     apply_rules(store, settings)  # merges the default graph, then keeps it whole
     if extra:  # a researcher's own files: served beside the graph, never fed to the rules
@@ -149,16 +170,44 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
 
 
 def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
-    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files)."""
+    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files).
+
+    The formats with graph names hold each statement in the graph of its basis (the merged default graph left out):
+    the N-Quads file is written from the named graphs, TriG from that file (pyoxigraph's parser and writer, which
+    costs a fraction of reading a store on disk again); the formats without them are the merge, each distinct triple
+    once, streamed from the store's default graph by pyoxigraph's own writers (bench/: build phases). A file already
+    there is replaced, not written through: it may be a link to a build's own copy (``publish_dumps``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {suffix: out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}") for suffix in DUMPS}
+    for path in paths.values():
+        path.unlink(missing_ok=True)
+    nquads = paths["nq"]
+    ox.serialize(store.named_quads(), str(nquads), format=ox.RdfFormat.N_QUADS)
+    for suffix, (fmt, with_graphs) in DUMPS.items():
+        if suffix == "nq":
+            continue
+        if with_graphs:
+            ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(paths[suffix]), format=fmt)
+        else:
+            kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
+            store.oxi.dump(str(paths[suffix]), format=fmt, from_graph=ox.DefaultGraph(), **kwargs)
+    return list(paths.values())
+
+
+def publish_dumps(made: Path, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
+    """The dumps ``write_dumps`` made in ``made`` (as ``aichr-kg.suffix``), put in ``out`` under the names
+    ``write_dumps`` would give them: hard links where the file system allows (instant, no second copy), else
+    copies."""
+    import shutil
+
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for suffix, (fmt, with_graphs) in DUMPS.items():
-        path = out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
-        if with_graphs:  # each statement in the graph of its basis; the merged default graph is left out
-            ox.serialize(store.named_quads(), str(path), format=fmt)
-        else:  # the merge: each distinct triple once
-            kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
-            ox.serialize(store.oxi.quads_for_pattern(None, None, None, ox.DefaultGraph()), str(path), format=fmt,
-                         **kwargs)
+    for suffix in DUMPS:
+        source, path = made / f"aichr-kg.{suffix}", out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
+        path.unlink(missing_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
         written.append(path)
     return written

@@ -3,6 +3,7 @@
 Bad input gets one line on stderr and a non-zero exit, never a traceback.
 """
 
+import shutil
 import sys
 import time
 from importlib.metadata import entry_points
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from aichr_kg.build import InvalidData, write_dumps
+from aichr_kg.build import InvalidData, publish_dumps, write_dumps
 from aichr_kg.catalogue import Catalogue, ParameterError, QueryNotFound
-from aichr_kg.diskstore import open_built
+from aichr_kg.diskstore import kept, open_built
 from aichr_kg.output import FORMATS, render
 from aichr_kg.parsing import DataFilesError
 from aichr_kg.settings import Settings
@@ -80,9 +81,15 @@ def validate_cmd(ctx: click.Context) -> None:
 
 def _report_quality(store, settings: Settings) -> int:
     """Print the quality checks' problems as warnings (they become errors in ``check-sources``); return how many."""
-    from aichr_kg.quality import run_checks
+    import json
 
-    problems = run_checks(store, settings)
+    from aichr_kg.quality import Problem, run_checks
+
+    def write(path: Path) -> None:  # kept with a build on disk: the same build has the same problems
+        path.write_text(json.dumps([vars(p) for p in run_checks(store, settings)]), encoding="utf-8")
+
+    found = kept(store, "quality.json", write)
+    problems = [Problem(**p) for p in json.loads(found.read_text(encoding="utf-8"))] if found else run_checks(store, settings)
     for problem in problems:
         click.echo(f"Warning: {problem}")
     if problems:
@@ -129,14 +136,22 @@ def build_cmd(ctx: click.Context, out: Path | None, release_dir: Path | None) ->
     started = time.perf_counter()
     result = build_or_fail(settings)
     version = read_version(result.store, settings)
-    paths = write_dumps(result.store, out or settings.dist)
+    store = result.store
+    made = kept(store, "dumps", lambda folder: write_dumps(store, folder))  # once per build kept on disk
+    paths = publish_dumps(made, out or settings.dist) if made else write_dumps(store, out or settings.dist)
     from aichr_kg.ontology_doc import render_store
 
     page = (out or settings.dist) / "ontology.html"  # the ontology's documentation, as /ontology serves it
-    page.write_text(render_store(result.store, settings), encoding="utf-8")
+    rendered = kept(store, "ontology.html", lambda path: path.write_text(render_store(store, settings), encoding="utf-8"))
+    page.unlink(missing_ok=True)
+    if rendered:
+        shutil.copyfile(rendered, page)
+    else:
+        page.write_text(render_store(store, settings), encoding="utf-8")
     paths.append(page)
     if release_dir is not None:
-        paths += write_dumps(result.store, release_dir / version, version=version)
+        paths += (publish_dumps(made, release_dir / version, version=version) if made
+                  else write_dumps(store, release_dir / version, version=version))
     click.echo(f"built {result.store.triple_count()} triples in {time.perf_counter() - started:.2f} s (data version {version})")
     _report_quality(result.store, settings)
     for path in paths:

@@ -8,16 +8,23 @@ workers open that folder read-only: a start after the first one takes millisecon
 sits once in the operating system's page cache instead of once per process. Any change to any
 input makes a new folder; folders unused for a week are removed.
 
+The build goes straight into RocksDB (pyoxigraph's bulk loader, from the N-Quads validation read; the rules
+run in the store), and what naming and finding things needs is kept beside it: the label index as an SQLite
+file (``aichr_kg.search``) and the vocabulary as JSON, data both, never code to run. Files made from a finished
+build (the dumps, the ontology's page, the quality report) are written once, on first use, into the same folder
+(``kept``). ``ensure_built(apart=True)`` builds in a child process, so that a service does not keep the build's
+memory.
+
 A folder is trusted only as far as it can be checked. The ``BUILT`` marker, written last, lists
-every file the build wrote with its size, modification time and SHA-256 (a manifest); opening
-compares sizes and times (a file whose time moved is hashed again, the small ones always), so an
-unchanged build reopens without reading its data, and a folder that is partial, truncated,
-rewritten or missing files is built again, with one log line saying why, instead of failing to
-start. The engine's own open errors lead to the same rebuild. While the service runs, a query
-worker that cannot open the folder (deleted or damaged under it) asks for ``repair``, which
-rebuilds it once however many workers ask (a file lock, and a second look after taking it).
-The vocabulary and label index saved beside the store are JSON (``names.json``), never code to
-run; a damaged one is written again from the store.
+every file the build wrote with its size, modification time and SHA-256 (a manifest), and the kept files
+are added to it as they are made; opening compares sizes and times (a file whose time moved is hashed
+again, the small ones always), so an unchanged build reopens without reading its data, and a folder that
+is partial, truncated, rewritten or missing files is built again, with one log line saying why, instead
+of failing to start. The engine's own open errors lead to the same rebuild. While the service runs, a
+query worker that cannot open the folder (deleted or damaged under it) asks for ``repair``, which
+rebuilds it once however many workers ask (a file lock, and a second look after taking it). The saved
+names and the kept files are checked the same way when they are opened: a damaged one costs only
+itself, made again from the store.
 """
 
 import fcntl
@@ -27,6 +34,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -47,9 +55,10 @@ log = logging.getLogger(__name__)
 
 DONE = "BUILT"  # written last (JSON: quads, time, build id, manifest): a folder without it is a build cut short
 RDF = "rdf"  # the pyoxigraph store
-NAMES = "names.json"  # the vocabulary and the label index, written by this module, for this store only
-NAMES_FORMAT = 1
-LAYOUT = "5"  # 4: the default graph holds the merge of the named graphs; 5: a manifest in BUILT, names.json
+LABELS = "labels.sqlite"  # the label index (aichr_kg.search), for this store only
+VOCABULARY = "vocabulary.json"  # the vocabulary (aichr_kg.vocabulary), for this store only
+NAMES = (LABELS, VOCABULARY)  # checked as they are opened (``saved_names``), made again from the store if damaged
+LAYOUT = "6"  # 4: merged default graph; 5: a manifest in BUILT, names.json; 6: labels in SQLite, vocabulary JSON, kept files
 KEEP_UNUSED_SECONDS = 7 * 24 * 3600
 ALWAYS_HASHED = 64 * 1024  # files up to this size (CURRENT, MANIFEST, OPTIONS) are hashed at every open
 UNLISTED = ("LOCK", "LOG")  # RocksDB's lock file and its own diagnostics log (LOG, LOG.old.*): not the data
@@ -91,33 +100,35 @@ def open_built(settings: Settings, extra: list[SourceFile] = ()) -> Build:
         return Build(_open(folder, settings))  # failing again right after a build is not damage: it is raised
 
 
-def ensure_built(settings: Settings, extra: list[SourceFile] = ()) -> Path:
-    """The folder of the validated build in the store cache, built now if it is not there yet or fails its check."""
+def ensure_built(settings: Settings, extra: list[SourceFile] = (), apart: bool = False) -> Path:
+    """The folder of the validated build in the store cache, built now if it is not there yet or fails its check
+    (``apart``: in a child process, whose memory goes back to the system when it ends; its errors are raised here)."""
     cache = settings.store_cache
     cache.mkdir(parents=True, exist_ok=True)
     folder = cache / store_key(settings, list(extra))
     try:
         _check(folder)
     except StoreDamaged as exc:
-        folder = _rebuild(settings, list(extra), folder, f"is damaged: {exc}" if folder.exists() else None)
+        folder = _rebuild(settings, list(extra), folder, f"is damaged: {exc}" if folder.exists() else None, apart)
     return folder
 
 
 def repair(settings: Settings, extra: list[SourceFile], path: Path) -> Path:
     """The store folder (``rdf/``) a query worker should open now that it could not open ``path``: the same one
-    if it checks and opens after all (nothing is rebuilt), else the build of the current input, made again."""
+    if it checks and opens after all (nothing is rebuilt), else the build of the current input, made again (in a
+    child process: the service does not keep the build's memory)."""
     folder = path.parent
     try:
         _check(folder)
         ox.Store.read_only(str(folder / RDF))
     except StoreDamaged as exc:
-        return _rebuild(settings, list(extra), folder, f"is damaged: {exc}") / RDF
+        return _rebuild(settings, list(extra), folder, f"is damaged: {exc}", apart=True) / RDF
     except ENGINE_ERRORS as exc:
-        return _rebuild(settings, list(extra), folder, f"could not be opened: {_one_line(exc)}") / RDF
+        return _rebuild(settings, list(extra), folder, f"could not be opened: {_one_line(exc)}", apart=True) / RDF
     return path
 
 
-def _rebuild(settings: Settings, extra: list[SourceFile], folder: Path, reason: str | None) -> Path:
+def _rebuild(settings: Settings, extra: list[SourceFile], folder: Path, reason: str | None, apart: bool = False) -> Path:
     """Build the current input again, saying why (``reason``; None: a first build, said nothing about), under the
     cache's lock so that one process builds while the others wait, unless another process has just done it (the
     build id changed and the new build checks). The folder built: ``folder``, unless the input changed meanwhile."""
@@ -128,11 +139,28 @@ def _rebuild(settings: Settings, extra: list[SourceFile], folder: Path, reason: 
             if reason is not None:
                 log.warning("the built store %s %s; building it again", folder, reason)
             started = time.monotonic()
-            _build_into(settings, extra, target)
+            _build(settings, extra, target, apart)
             if reason is not None:
                 log.info("the store %s was built again in %.1f s", target, time.monotonic() - started)
     _prune(folder.parent, keep=target)
     return target
+
+
+def _build(settings: Settings, extra: list[SourceFile], folder: Path, apart: bool) -> None:
+    """Build into ``folder`` here, or ``apart`` in a child process."""
+    if apart:
+        _in_child(_build_into, settings, extra, folder)
+    else:
+        _build_into(settings, extra, folder)
+
+
+def _in_child(function, *args):
+    """``function(*args)`` in a fresh process (spawned: nothing of this one is copied into it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
 
 
 def _fails_check(folder: Path) -> bool:
@@ -147,45 +175,110 @@ def _open(folder: Path, settings: Settings) -> EmbeddedStore:
     marker = json.loads((folder / DONE).read_text())
     os.utime(folder / DONE)  # last use, for pruning
     quads = marker["quads"]  # counted once at build: counting costs 0.2-0.5 s at 1e6
-    return EmbeddedStore.open_read_only(folder / RDF, copy=quads <= settings.memory_copy_limit)
+    return EmbeddedStore.open_read_only(folder / RDF, copy=quads <= settings.memory_copy_limit,
+                                        triples=marker.get("triples"))
+
+
+# -- what is kept beside the store ----------------------------------------------------------------
+NAME_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error)
 
 
 def saved_names(store: EmbeddedStore, catalogue: Catalogue, base: str) -> tuple[Vocabulary, LabelIndex] | None:
-    """The vocabulary and label index saved with a store opened by ``open_built`` (None for any other store). A saved
-    index that cannot be read is made again from the store and saved again for the next start."""
+    """The vocabulary and label index saved with a store opened by ``open_built`` (None for any other store). Saved
+    names that fail their check or cannot be read are made again from the store and saved again for the next
+    start (one log line)."""
     if store.path is None or not store.path.parent.joinpath(DONE).exists():
         return None
     folder = store.path.parent
     try:
         return _read_names(folder)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("the saved label index %s cannot be read (%s); making it again from the store",
-                    folder / NAMES, _one_line(exc))
-    names = index_graph(store, catalogue, base)
+    except NAME_ERRORS as exc:
+        log.warning("the saved label index in %s cannot be read (%s); making it again from the store",
+                    folder, _one_line(exc))
     try:
-        with _locked(folder.parent / f"{folder.name}.lock"):
-            _write_names(folder, *names)
-            _update_manifest(folder, NAMES)
-    except (OSError, ValueError, KeyError) as exc:  # a read-only cache only costs the next start the same work
+        with _locked(folder / ".names.lock"):
+            try:
+                return _read_names(folder)  # made again by another process meanwhile
+            except NAME_ERRORS:
+                _write_names(folder, store, catalogue, base)
+            return _read_names(folder)
+    except NAME_ERRORS as exc:  # a read-only cache only costs the next start the same work
         log.warning("the label index could not be saved in %s (%s)", folder, _one_line(exc))
-    return names
+    return index_graph(store, catalogue, base)
 
 
 def _read_names(folder: Path) -> tuple[Vocabulary, LabelIndex]:
-    text = (folder / NAMES).read_bytes()
-    if hashlib.sha256(text).hexdigest() != json.loads((folder / DONE).read_text())["files"][NAMES]["sha256"]:
-        raise ValueError("it has changed since it was built")
-    data = json.loads(text)
-    if data.get("format") != NAMES_FORMAT:
-        raise ValueError(f"format {data.get('format')!r}, expected {NAMES_FORMAT}")
-    return Vocabulary.from_data(data["vocabulary"]), LabelIndex.from_data(data["index"])
+    files = _marker(folder)["files"]
+    for name in NAMES:
+        fault = _fault(folder, name, files.get(name))
+        if fault is not None:
+            raise ValueError(fault)
+    vocabulary = Vocabulary.from_data(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
+    return vocabulary, LabelIndex.open(folder / LABELS)  # sqlite3.DatabaseError for a file that is not an index
 
 
-def _write_names(folder: Path, vocabulary: Vocabulary, index: LabelIndex) -> None:
-    tmp = folder / f"{NAMES}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"format": NAMES_FORMAT, "vocabulary": vocabulary.to_data(), "index": index.to_data()},
-                              ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(folder / NAMES)
+def _write_names(folder: Path, store: EmbeddedStore, catalogue: Catalogue, base: str) -> None:
+    """The vocabulary and label index of ``store`` written into ``folder`` (files replaced whole) and listed."""
+    labels, words = folder / f"{LABELS}.{os.getpid()}.tmp", folder / f"{VOCABULARY}.{os.getpid()}.tmp"
+    try:
+        vocabulary, index = index_graph(store, catalogue, base, labels)
+        del index
+        words.write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
+        labels.replace(folder / LABELS)
+        words.replace(folder / VOCABULARY)
+    finally:
+        labels.unlink(missing_ok=True)
+        words.unlink(missing_ok=True)
+    _update_marker(folder, lambda marker: marker["files"].update({name: _entry(folder / name) for name in NAMES}))
+
+
+def kept(store: EmbeddedStore, name: str, write) -> Path | None:
+    """``name`` (a file or a folder) in the folder of the build ``store`` was opened from, made by ``write(path)``
+    the first time it is asked for (by any process: one writes, the others wait) and listed in the marker; made
+    again if it fails its check. None for a store not opened by ``open_built``."""
+    if store.path is None:
+        return None
+    folder = store.path.parent
+    target = folder / name
+    if _kept_fault(folder, name) is not None:
+        with _locked(folder / f".{name}.lock"):
+            fault = _kept_fault(folder, name)
+            if fault is not None:
+                if target.exists():
+                    log.warning("the kept %s %s; making it again", target, fault)
+                partial = folder / f".{name}.{os.getpid()}.partial"
+                _remove(partial)
+                try:
+                    write(partial)
+                    entries = {(name + str(p)[len(str(partial)):]): _entry(p) for p in _files(partial)}
+                    _remove(target)
+                    partial.rename(target)
+                finally:
+                    _remove(partial)
+                _update_marker(folder, lambda marker: marker.setdefault("kept", {}).__setitem__(name, entries))
+    return target
+
+
+def _kept_fault(folder: Path, name: str) -> str | None:
+    """What is wrong with the kept ``name`` (None: it is there as the marker lists it)."""
+    try:
+        entries = _marker(folder).get("kept", {}).get(name)
+    except (OSError, ValueError, AttributeError) as exc:
+        return f"cannot be checked ({_one_line(exc)})"
+    if entries is None:
+        return "is not listed in its BUILT marker"
+    return next((fault for path, entry in entries.items() if (fault := _fault(folder, path, entry))), None)
+
+
+def _files(path: Path) -> list[Path]:
+    return [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 # -- the manifest -------------------------------------------------------------------------------
@@ -209,10 +302,16 @@ def _manifest(folder: Path) -> dict[str, dict]:
     return {p.relative_to(folder).as_posix(): _entry(p) for p in _listed(folder)}
 
 
-def _update_manifest(folder: Path, name: str) -> None:
-    marker = json.loads((folder / DONE).read_text())
-    marker["files"][name] = _entry(folder / name)
-    _write_marker(folder, marker)
+def _marker(folder: Path) -> dict:
+    return json.loads((folder / DONE).read_text())
+
+
+def _update_marker(folder: Path, change) -> None:
+    """``change(marker)`` written into the marker, one process at a time (files kept or made again after the build)."""
+    with _locked(folder / ".marker.lock"):
+        marker = _marker(folder)
+        change(marker)
+        _write_marker(folder, marker)
 
 
 def _write_marker(folder: Path, marker: dict) -> None:
@@ -223,7 +322,7 @@ def _write_marker(folder: Path, marker: dict) -> None:
 
 def _build_id(folder: Path) -> str | None:
     try:
-        return json.loads((folder / DONE).read_text()).get("id")
+        return _marker(folder).get("id")
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -231,30 +330,37 @@ def _build_id(folder: Path) -> str | None:
 def _check(folder: Path) -> None:
     """Raise ``StoreDamaged`` naming the first fault of a built folder's store: no marker (gone, or a build cut
     short), an unreadable marker, a listed file gone, of another size, or (its time moved, or small) of other
-    content. The saved names are checked as they are read (``saved_names``): damage there costs an index, not a
-    build."""
+    content. The saved names and the kept files are checked as they are opened (``saved_names``, ``kept``): damage
+    there costs that file, not a build."""
     if not (folder / DONE).exists():
         raise StoreDamaged("it is gone" if not folder.exists() else "it has no BUILT marker (a build cut short)")
     try:
-        marker = json.loads((folder / DONE).read_text())
+        marker = _marker(folder)
         files, _ = marker["files"], marker["quads"]
-        entries = [(name, e["size"], e["mtime_ns"], e["sha256"]) for name, e in files.items()]
+        entries = [(name, {k: e[k] for k in ("size", "mtime_ns", "sha256")}) for name, e in files.items()]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreDamaged(f"its BUILT marker cannot be read ({_one_line(exc)})") from None
-    if not any(name.startswith(f"{RDF}/CURRENT") for name, *_ in entries):
+    if not any(name.startswith(f"{RDF}/CURRENT") for name, _ in entries):
         raise StoreDamaged("its BUILT marker lists no store files")
-    for name, size, mtime_ns, sha256 in entries:
-        if name == NAMES:
-            continue
-        path = folder / name
-        try:
-            stat = path.stat()
-        except OSError:
-            raise StoreDamaged(f"{name} is missing") from None
-        if stat.st_size != size:
-            raise StoreDamaged(f"{name} is {stat.st_size} bytes, {size} when it was built")
-        if (stat.st_mtime_ns != mtime_ns or size <= ALWAYS_HASHED) and _sha256(path) != sha256:
-            raise StoreDamaged(f"{name} has changed since it was built")
+    for name, entry in entries:
+        if name not in NAMES and (fault := _fault(folder, name, entry)) is not None:
+            raise StoreDamaged(fault)
+
+
+def _fault(folder: Path, name: str, entry: dict | None) -> str | None:
+    """What is wrong with the listed file ``name`` (None: its size, time or content are as built)."""
+    if entry is None:
+        return f"{name} is not listed in the BUILT marker"
+    path = folder / name
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{name} is missing"
+    if stat.st_size != entry["size"]:
+        return f"{name} is {stat.st_size} bytes, {entry['size']} when it was built"
+    if (stat.st_mtime_ns != entry["mtime_ns"] or entry["size"] <= ALWAYS_HASHED) and _sha256(path) != entry["sha256"]:
+        return f"{name} has changed since it was built"
+    return None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -267,20 +373,20 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
     shutil.rmtree(partial, ignore_errors=True)
     try:
         partial.mkdir(parents=True)
-        # Built in memory, then bulk-written to disk: loading and deriving into RocksDB quad by quad cost 220 s at
-        # 1e6 triples against 9 s in memory (bench/: build phases); the label index is read from memory too.
-        built = build(settings, extra=extra).store  # raises on invalid data: nothing is kept
-        quads = len(built.oxi)
-        names = index_graph(built, Catalogue(settings), settings.base)
+        # Straight into RocksDB: validated N-Quads bulk-loaded, rules streamed in bulk (bench/: build phases); the
+        # label index is read from the store into SQLite.
         writer = EmbeddedStore(ox.Store(str(partial / RDF)))
-        writer.oxi.bulk_extend(built.oxi)
+        build(settings, extra=extra, into=writer)  # raises on invalid data (before loading anything): nothing is kept
+        quads = len(writer.oxi)
+        catalogue = Catalogue(settings)
+        triples = int(writer.select(catalogue.system("quad-count")).rows[0]["count"].value)  # counted by the engine
+        vocabulary, index = index_graph(writer, catalogue, settings.base, partial / LABELS)
+        (partial / VOCABULARY).write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
         writer.oxi.flush()
         writer.oxi.optimize()
-        del built
-        _write_names(partial, *names)
-        del writer, names  # closes the database: a read-only open must not meet a writer
+        del writer, index  # closes the database: a read-only open must not meet a writer
         _write_marker(partial, {"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "id": uuid.uuid4().hex,
-                                "files": _manifest(partial)})
+                                "triples": triples, "pid": os.getpid(), "files": _manifest(partial)})
         shutil.rmtree(folder, ignore_errors=True)  # a damaged build of the same input, if any
         partial.rename(folder)
     finally:

@@ -21,10 +21,13 @@ _GRAMMAR = {
 }
 
 
+_STRING = str(XSD.string)
+
+
 @lru_cache(maxsize=65536)
 def is_ill_typed(lexical: str, datatype: str) -> bool:
     """True if ``lexical`` is not a valid form of the XSD ``datatype`` (other datatypes are never ill-typed here)."""
-    if not datatype.startswith(str(XSD)):
+    if not datatype.startswith(str(XSD)) or datatype == _STRING:  # every text is a string: the common case, at once
         return False
     grammar = _GRAMMAR.get(datatype)
     if grammar is not None:

@@ -1,7 +1,7 @@
 """Parse RDF files, turning syntax errors into one readable line.
 
 A curator who breaks a Turtle file should read ``data/x/y.ttl, line 12: ...``, not a traceback. The build reads
-files with pyoxigraph (``write_ntriples``: fast, and it keeps every literal as written); rdflib graphs
+files with pyoxigraph (``write_nquads``: fast, and it keeps every literal as written); rdflib graphs
 (``parse_all``) remain for callers that want one, such as the shape tests and the reference SHACL engines.
 """
 
@@ -25,6 +25,9 @@ class DataFileError(Exception):
         self.path, self.line, self.reason = path, line, reason
         where = f"{path}, line {line}" if line else str(path)
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.line, self.reason)
 
 
 def _reason(exc: Exception) -> tuple[int | None, str]:
@@ -112,26 +115,33 @@ def read_error(source: SourceFile, exc: SyntaxError | OSError) -> DataFileError:
     return DataFileError(source.path, None, exc.strerror or type(exc).__name__)
 
 
-def write_ntriples(sources: list[SourceFile], out: Path) -> None:
-    """Write the triples of every file as one N-Triples file (graph names dropped: validation sees their union),
-    parsing each with pyoxigraph; every file that does not parse, or writes an ill-typed literal, is named (with the
-    line), not only the first."""
+def write_nquads(sources: list[SourceFile], out: Path, rebase=None) -> None:
+    """Write the quads of every file as one N-Quads file, each triple in its file's named graph (TriG and N-Quads
+    keep their own graph names, as ``Store.bulk_load`` does), parsing each with pyoxigraph; every file that does not
+    parse, or writes an ill-typed literal, is named (with the line), not only the first. ``rebase`` (a function of a
+    term) rewrites subjects and objects on the way. The file is what validation reads (the engine sees the union of
+    the graphs) and what the store bulk-loads, so the build reads each source once."""
     errors: list[DataFileError] = []
 
-    def triples():
+    def quads():
         for source in sources:
+            graph = ox.NamedNode(source.graph)
             bad: set[tuple[str, str]] = set()
             try:
                 for quad in _quads(source):
                     obj = quad.object
                     if isinstance(obj, ox.Literal) and is_ill_typed(obj.value, obj.datatype.value):
                         bad.add((obj.value, obj.datatype.value))
-                    yield quad.triple
+                    name = graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+                    if rebase is None:
+                        yield ox.Quad(quad.subject, quad.predicate, obj, name)
+                    else:
+                        yield ox.Quad(rebase(quad.subject), quad.predicate, rebase(obj), name)
             except DataFileError as exc:
                 errors.append(exc)
             errors.extend(ill_typed_errors(source.path, bad))
 
-    ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads(), str(out), format=ox.RdfFormat.N_QUADS)
     if errors:
         raise DataFilesError(errors)
 
@@ -156,3 +166,6 @@ class DataFilesError(Exception):
     def __init__(self, errors: list[DataFileError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+    def __reduce__(self):  # crosses from the build's process to the one that asked for it
+        return type(self), (self.errors,)

@@ -1,32 +1,37 @@
-"""Label search: an in-memory index over every name of every entity, ranked, without scanning.
+"""Label search: an index over every name of every entity, kept in SQLite (FTS5), ranked, without scanning.
 
 Names (``rdfs:label``, ``skos:altLabel`` acronyms and other names) are normalised — accents
 stripped, case folded, punctuation turned into spaces — and numbered shortest first, so that
-"shorter names first" is "smaller numbers first". Three sorted structures answer a query
-without walking every name:
+"shorter names first" is "smaller numbers first". SQLite's full-text engine (in the standard library) returns
+matches in that order, so the first page of any tier is read without walking the others:
 
-- the normalised names in alphabetical order: exact and prefix matches by ``bisect``;
-- every word-initial suffix of every name ('asean human rights' -> 'human rights', 'rights'):
-  names with a word starting with the query (multi-word queries included);
-- trigram postings (ascending name numbers): names containing the query anywhere, for queries
-  of three characters or more, read in order until the page is full.
+- a B-tree over the normalised names: exact matches;
+- an FTS5 word index (with prefix indexes): names starting with the query (``^"human ri"*``), names with a word
+  starting with it (``"human ri"*``), and names holding every query word in any order;
+- an FTS5 trigram index: names containing the query anywhere, for queries of three characters or more;
+- the distinct words of all names with a trigram index of their own: the candidates for a near spelling.
 
 Matches rank exact > prefix > word prefix > substring > all words present in any order > a near
-spelling (each query word matched to the closest words of the names with RapidFuzz, so "trafiking"
-finds "trafficking"); within a tier shorter names come first. Records that link things (a body's
-participation in an event, a post holding, a stated count) come after the things themselves, which
-is what a person searching by name is looking for. Each entity appears once, under its best name.
+spelling (each query word replaced by the closest word the names use, by RapidFuzz over the words sharing
+trigrams with it, so "trafiking" finds "trafficking"); within a tier shorter names come first. Records that link
+things (a body's participation in an event, a post holding, a stated count) come after the things themselves,
+which is what a person searching by name is looking for. Each entity appears once, under its best name.
+
+The index is a file: the build writes it beside the store (``aichr_kg.diskstore``) and every process of the
+service opens it read-only, so a graph of millions of names costs the service neither the time to index it at
+start nor its memory.
 """
 
-import base64
+import queue
 import re
-import sys
+import sqlite3
+import tempfile
 import unicodedata
-from array import array
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from heapq import heapify, heappop
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,10 +43,33 @@ TIERS = ("exact", "prefix", "word", "substring", "words", "near")
 # Kinds of record that link entities rather than name one: listed after bodies, people, events, instruments.
 RECORDS = {"Participation", "PostHolding", "Count", "FollowUp", "Membership"}
 NEAR_SCORE = 75  # RapidFuzz ratio (0-100) a word must reach to count as a near spelling of a query word
+NEAR_CANDIDATES = 200  # words sharing the most trigrams with a query word that RapidFuzz compares it with
 _WORD = re.compile(r"\w+")
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z][A-Za-z0-9-]{0,3}")
 _HIGH = "\U0010ffff"
-_EMPTY = array("I")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z][A-Za-z0-9-]{0,3}")
+# Words as normalise() makes them: letters, digits and underscores, separated by spaces.
+_TOKENS = "unicode61 remove_diacritics 0 tokenchars '_'"
+_SCHEMA = f"""
+CREATE TABLE entity(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL, kind TEXT NOT NULL,
+                    kind_iri TEXT, record INTEGER NOT NULL);
+CREATE TEMP TABLE raw(key TEXT NOT NULL, entity INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(key, entity));
+CREATE TABLE name(id INTEGER PRIMARY KEY, key TEXT NOT NULL, entity INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE word(id INTEGER PRIMARY KEY, w TEXT NOT NULL);
+CREATE TABLE acronym(name TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE words USING fts5(key, content='name', content_rowid='id', tokenize="{_TOKENS}", prefix='1 2 3');
+CREATE VIRTUAL TABLE grams USING fts5(key, content='name', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE word_grams USING fts5(w, content='word', content_rowid='id', tokenize='trigram');
+"""
+_FILL = """
+INSERT INTO name(key, entity, name) SELECT r.key, r.entity, r.name FROM raw r JOIN entity e ON e.id = r.entity
+  WHERE r.key != '' ORDER BY length(r.key), r.key, e.iri;
+DROP TABLE raw;
+CREATE INDEX name_key ON name(key);
+CREATE INDEX name_entity ON name(entity);
+INSERT INTO words(rowid, key) SELECT id, key FROM name;
+INSERT INTO grams(rowid, key) SELECT id, key FROM name;
+CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, 'words', 'row');
+"""
 
 
 def normalise(text: str) -> str:
@@ -59,6 +87,10 @@ class Entity:
     kind: str  # label of its most specific class
     kind_iri: str | None = None
 
+    @property
+    def is_record(self) -> bool:
+        return (self.kind_iri or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1] in RECORDS
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -71,157 +103,179 @@ class Hit:
                 "kindIri": self.entity.kind_iri, "matched": self.name, "match": self.match}
 
 
+def write_index(path: Path, entities: Iterable[Entity], names: Iterable[tuple[str, str]] = ()) -> None:
+    """Write the index of ``entities`` (each findable by its label) and their other ``names`` (iri, name) to ``path``."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;" + _SCHEMA)
+        ids: dict[str, int] = {}
+        for entity in entities:
+            if entity.iri in ids:
+                continue
+            ids[entity.iri] = db.execute("INSERT INTO entity(iri, label, kind, kind_iri, record) VALUES (?, ?, ?, ?, ?)",
+                                         (entity.iri, entity.label, entity.kind, entity.kind_iri,
+                                          entity.is_record)).lastrowid
+            db.execute("INSERT OR IGNORE INTO raw VALUES (?, ?, ?)", (normalise(entity.label), ids[entity.iri], entity.label))
+        db.executemany("INSERT OR IGNORE INTO raw VALUES (?, ?, ?)",
+                       ((normalise(name), ids[iri], name) for iri, name in names if iri in ids))
+        db.executescript(_FILL)
+        # the words of all names, for near spellings (numbers are not misspelt)
+        db.executemany("INSERT INTO word(w) VALUES (?)", ((term,) for (term,) in db.execute(
+            "SELECT term FROM temp.terms ORDER BY term") if len(term) >= 4 and term.isalpha()))
+        db.execute("INSERT INTO word_grams(rowid, w) SELECT id, w FROM word")
+        acronyms: dict[str, str] = {}
+        for name, label in db.execute("SELECT n.name, e.label FROM name n JOIN entity e ON e.id = n.entity ORDER BY n.id"):
+            if name != label and name not in acronyms and _ACRONYM.fullmatch(name):
+                acronyms[name] = label
+        db.executemany("INSERT INTO acronym VALUES (?, ?)", acronyms.items())
+        for table in ("words", "grams", "word_grams"):
+            db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        db.commit()
+        db.execute("ANALYZE")
+        db.commit()
+    finally:
+        db.close()
+
+
 class LabelIndex:
-    """Built once from entities and (iri, name) pairs; ``search`` only reads, so threads may share it."""
+    """The index in an SQLite file, read-only; ``search`` only reads, so threads may share it (each query borrows a
+    connection of its own from a small pool).
 
-    def __init__(self, entities: Iterable[Entity], names: Iterable[tuple[str, str]] = ()):
-        by_iri: dict[str, Entity] = {e.iri: e for e in entities}
-        rows: dict[tuple[str, str], str] = {}  # (key, iri) -> name as written
-        for entity in by_iri.values():  # every entity is findable by its main label
-            rows.setdefault((normalise(entity.label), entity.iri), entity.label)
-        for iri, name in names:
-            if iri in by_iri:
-                rows.setdefault((normalise(name), iri), name)
-        ordered = sorted(((key, iri, name) for (key, iri), name in rows.items() if key),
-                         key=lambda r: (len(r[0]), r[0], r[1]))
-        keys = [r[0] for r in ordered]
-        suffixes = [(i, pos + 1) for i, key in enumerate(keys) for pos in _spaces(key)]  # the part after each space
-        suffixes.sort(key=lambda s: keys[s[0]][s[1]:])
-        grams: dict[str, array] = {}
-        for i, key in enumerate(keys):
-            for gram in _trigrams(key):
-                postings = grams.get(gram)
-                if postings is None:
-                    grams[gram] = postings = array("I")
-                postings.append(i)
-        self._hold(by_iri, keys, [r[1] for r in ordered], [r[2] for r in ordered],
-                   array("I", sorted(range(len(keys)), key=keys.__getitem__)),
-                   array("I", (i for i, _ in suffixes)), array("I", (offset for _, offset in suffixes)), grams)
+    ``LabelIndex(entities, names)`` writes a new index into a temporary file kept as long as the object;
+    ``LabelIndex.open(path)`` reads one a build wrote, and raises ``sqlite3.DatabaseError`` if it is not one. The
+    first connection is opened there and kept: the file's data stays readable through it if the file is deleted
+    under the running service (the store cache healing), as names held in memory would."""
 
-    def _hold(self, entities: dict[str, Entity], keys: list[str], iris: list[str], names: list[str], alpha_ids: array,
-              sfx_ids: array, sfx_offsets: array, grams: dict[str, array]) -> None:
-        self.entities = entities
-        self._keys, self._iris, self._names = keys, iris, names  # name number -> normalised key, entity, as written
-        self._alpha_ids = alpha_ids  # name numbers in alphabetical order of their keys
-        self._alpha_keys = [keys[i] for i in alpha_ids]
-        self._sfx_ids, self._sfx_offsets = sfx_ids, sfx_offsets  # (name, offset) in order of the key from there on
-        self._sfx_keys = _Suffixes(keys, sfx_ids, sfx_offsets)
-        self._grams = grams
-        self._words: list[str] | None = None
-
-    # -- saved as data (JSON), not as code: ``aichr_kg.diskstore`` keeps it beside the built store -----------
-    def to_data(self) -> dict:
-        """Everything ``search`` reads, as JSON-ready values (number arrays as base64 of little-endian uint32)."""
-        number = {iri: n for n, iri in enumerate(self.entities)}
-        return {"entities": [[e.iri, e.label, e.kind, e.kind_iri] for e in self.entities.values()],
-                "keys": self._keys, "names": self._names,
-                "iris": _packed(array("I", (number[iri] for iri in self._iris))), "alpha": _packed(self._alpha_ids),
-                "suffix_ids": _packed(self._sfx_ids), "suffix_offsets": _packed(self._sfx_offsets),
-                "grams": {gram: _packed(postings) for gram, postings in self._grams.items()}}
+    def __init__(self, entities: Iterable[Entity] = (), names: Iterable[tuple[str, str]] = (), *,
+                 path: Path | None = None):
+        if path is None:
+            folder = tempfile.TemporaryDirectory(prefix="aichr-kg-labels-")
+            weakref.finalize(self, folder.cleanup)
+            path = Path(folder.name) / "labels.sqlite"
+            write_index(path, entities, names)
+        self.path = path
+        self._free: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        first = self._connect()
+        try:
+            self._size: int = first.execute("SELECT count(*) FROM entity").fetchone()[0]
+            first.execute("SELECT count(*) FROM (SELECT 1 FROM name LIMIT 1)").fetchone()
+        except sqlite3.Error:
+            first.close()
+            raise
+        self._free.put(first)
+        self.entities = _Entities(self)
 
     @classmethod
-    def from_data(cls, data: dict) -> "LabelIndex":
-        """The index ``to_data`` wrote (ValueError if its parts do not fit together)."""
-        entities = [Entity(*row) for row in data["entities"]]
-        keys, names = data["keys"], data["names"]
-        iris = [entities[n].iri for n in _unpacked(data["iris"])]
-        alpha, sfx_ids, sfx_offsets = (_unpacked(data[k]) for k in ("alpha", "suffix_ids", "suffix_offsets"))
-        if not (len(keys) == len(names) == len(iris) == len(alpha)) or len(sfx_ids) != len(sfx_offsets) \
-                or not all(isinstance(k, str) for k in keys):
-            raise ValueError("the parts of the saved label index do not fit together")
-        index = cls.__new__(cls)
-        index._hold({e.iri: e for e in entities}, keys, iris, names, alpha, sfx_ids, sfx_offsets,
-                    {gram: _unpacked(postings) for gram, postings in data["grams"].items()})
-        return index
+    def open(cls, path: Path) -> "LabelIndex":
+        return cls(path=path)
+
+    def _connect(self) -> sqlite3.Connection:
+        # immutable: nothing writes the file once built, so SQLite takes no locks
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this thread's query alone, given back after it (one more when all are in use; if the file
+        can no longer be opened, the next one given back)."""
+        try:
+            db = self._free.get_nowait()
+        except queue.Empty:
+            try:
+                db = self._connect()
+            except sqlite3.Error:
+                db = self._free.get()
+        try:
+            yield db
+        finally:
+            self._free.put(db)
+
+    def _one(self, sql: str, parameters=()) -> tuple | None:
+        with self._db() as db:
+            return db.execute(sql, parameters).fetchone()
+
+    def _all(self, sql: str, parameters=()) -> list[tuple]:
+        with self._db() as db:
+            return db.execute(sql, parameters).fetchall()
 
     def __len__(self) -> int:
-        return len(self.entities)
+        return self._size
 
     @property
     def name_count(self) -> int:
-        return len(self._keys)
+        return self._one("SELECT count(*) FROM name")[0]
+
+    def iris(self) -> Iterator[str]:
+        return (iri for (iri,) in self._all("SELECT iri FROM entity ORDER BY id"))
 
     def acronyms(self) -> dict[str, str]:
         """Short names in capitals the graph gives its entities (ACWC, NHRIs) -> the entity's full name."""
-        out: dict[str, str] = {}
-        for iri, name in zip(self._iris, self._names):
-            label = self.entities[iri].label
-            if _ACRONYM.fullmatch(name) and name != label:
-                out.setdefault(name, label)
-        return out
+        return dict(self._all("SELECT name, label FROM acronym"))
+
+    def entity(self, iri: str) -> Entity | None:
+        row = self._one("SELECT iri, label, kind, kind_iri FROM entity WHERE iri = ?", (iri,))
+        return Entity(*row) if row else None
+
+    def label(self, iri: str) -> str | None:
+        row = self._one("SELECT label FROM entity WHERE iri = ?", (iri,))
+        return row[0] if row else None
+
+    def is_record(self, iri: str) -> bool:
+        """A record linking things (a participation, a post holding, a count...), not a thing a reader looks for."""
+        row = self._one("SELECT record FROM entity WHERE iri = ?", (iri,))
+        return bool(row and row[0])
 
     def other_names(self, iri: str) -> list[str]:
         """The entity's names besides its main label (acronyms, other names, labels in other words), shortest first."""
-        by_iri = self.__dict__.get("_by_iri")
-        if by_iri is None:  # made on first use (an index saved by an older build lacks it)
-            by_iri = {}
-            for found, name in zip(self._iris, self._names):
-                by_iri.setdefault(found, []).append(name)
-            self.__dict__["_by_iri"] = by_iri
-        entity = self.entities.get(iri)
-        return [name for name in by_iri.get(iri, ()) if entity is None or name != entity.label]
-
-    def label(self, iri: str) -> str | None:
-        entity = self.entities.get(iri)
-        return entity.label if entity else None
+        return [name for (name,) in self._all(
+            "SELECT n.name FROM entity e JOIN name n ON n.entity = e.id WHERE e.iri = ? AND n.name != e.label"
+            " ORDER BY n.id", (iri,))]
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:
         """The hits ``offset`` to ``offset + limit`` in rank order (records after the things they link)."""
         if limit <= 0 or offset < 0:
             return []
-        ranked = self._ranked(normalise(query), offset + limit)
-        return ranked[offset:offset + limit]
-
-    def is_record(self, iri: str) -> bool:
-        """A record linking things (a participation, a post holding, a count...), not a thing a reader looks for."""
-        return iri in self.entities and self._is_record(iri)
-
-    def _is_record(self, iri: str) -> bool:
-        kind = self.entities[iri].kind_iri or ""
-        return kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in RECORDS
-
-    def _ranked(self, q: str, wanted: int) -> list[Hit]:
+        q = normalise(query)
         if not q:
             return []
-        limit = wanted * 3 + 20  # look further than asked, so records can be put after the things they link
-        best: dict[str, tuple[int, int]] = {}  # iri -> (tier, name number)
+        with self._db() as db:
+            ranked = self._ranked(db, q, offset + limit)
+        return ranked[offset:offset + limit]
 
-        def offer(tier: int, ascending: Iterable[int]) -> None:
+    def _ranked(self, db: sqlite3.Connection, q: str, wanted: int) -> list[Hit]:
+        limit = wanted * 3 + 20  # look further than asked, so records can be put after the things they link
+        best: dict[int, tuple[int, int]] = {}  # entity id -> (tier, name number)
+
+        def offer(tier: int, rows) -> None:
             # Tiers come in rank order and numbers ascend within one, so the first `limit` entities
             # offered are the best ones, each under its best name.
-            for i in ascending:
+            for i, entity in rows:
                 if len(best) >= limit:
                     return
-                best.setdefault(self._iris[i], (tier, i))
+                best.setdefault(entity, (tier, i))
 
-        lo, hi = _range(self._alpha_keys, q)
-        exact_hi = bisect_left(self._alpha_keys, q + "\x00", lo, hi)  # names equal to q sort first
-        offer(0, _ascending(self._alpha_ids[lo:exact_hi]))
-        offer(1, _ascending(self._alpha_ids[exact_hi:hi]))
+        offer(0, db.execute("SELECT id, entity FROM name WHERE key = ? ORDER BY id", (q,)))
+        offer(1, _prefixed(db, q))
         if len(best) < limit:
-            slo, shi = _range(self._sfx_keys, q)
-            offer(2, _ascending(self._sfx_ids[slo:shi]))
+            offer(2, _matches(db, "words", f'"{q}"*'))
         if len(best) < limit and len(q) >= 3:
-            offer(3, self._substring(q))
+            offer(3, ((i, e) for i, e, key in _matches(db, "grams", f'"{q}"', key=True) if q in key))
         words = q.split(" ")
         if len(best) < limit and len(words) > 1:
-            offer(4, self._all_words(words))
+            offer(4, _matches(db, "words", _all_words(words)))
         if not best:  # nothing holds these words: try the nearest spellings the names use
-            near = self._near(words)
+            near = self._near(db, words)
             if near:
-                offer(5, self._all_words(near))
-        ranked = sorted(best.items(), key=lambda item: (self._is_record(item[0]), item[1]))
-        return [Hit(self.entities[iri], self._names[i], TIERS[tier]) for iri, (tier, i) in ranked]
+                offer(5, _matches(db, "words", _all_words(near)))
+        if not best:
+            return []
+        found = {number: row for number, *row in db.execute(
+            "SELECT n.id, n.name, e.iri, e.label, e.kind, e.kind_iri, e.record FROM name n CROSS JOIN entity e ON e.id = n.entity"
+            f" WHERE n.id IN ({','.join('?' * len(best))})", [i for _tier, i in best.values()])}
+        ranked = sorted(best.values(), key=lambda ti: (found[ti[1]][5], ti))
+        return [Hit(Entity(*found[i][1:5]), found[i][0], TIERS[tier]) for tier, i in ranked]
 
-    # -- helpers -----------------------------------------------------------------
-    def _vocabulary(self) -> list[str]:
-        """The distinct words of all names, made on first use (only a misspelt query needs them)."""
-        if self._words is None:
-            self._words = sorted({w for key in self._keys for w in key.split(" ")
-                                  if len(w) >= 4 and w.isalpha()})  # numbers are not misspelt
-        return self._words
-
-    def _near(self, words: list[str]) -> list[str] | None:
+    def _near(self, db: sqlite3.Connection, words: list[str]) -> list[str] | None:
         """Each query word replaced by the closest word the names use (None if one has no near spelling)."""
         from rapidfuzz import fuzz, process
 
@@ -230,92 +284,67 @@ class LabelIndex:
             if len(word) < 4:
                 out.append(word)
                 continue
-            found = process.extractOne(word, self._vocabulary(), scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
+            grams = " OR ".join(f'"{word[i:i + 3]}"' for i in range(len(word) - 2))
+            candidates = [w for (w,) in db.execute(
+                "SELECT w FROM word_grams WHERE word_grams MATCH ? ORDER BY rank LIMIT ?", (grams, NEAR_CANDIDATES))]
+            found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
             if found is None:
                 return None
             out.append(found[0])
         return None if out == words else out
 
-    def _substring(self, q: str) -> Iterator[int]:
-        """Names containing q, shortest first: the rarest trigram's postings, checked lazily."""
-        rarest = min((self._grams.get(g, _EMPTY) for g in _trigrams(q)), key=len)
-        keys = self._keys
-        return (i for i in rarest if q in keys[i])
 
-    def _all_words(self, words: list[str]) -> list[int]:
-        """Names with a word starting with each query word, in any order, shortest first."""
-        found: set[int] | None = None
-        for word in sorted(set(words), key=len, reverse=True):  # the longest word is likely the rarest
-            lo, hi = _range(self._alpha_keys, word)
-            slo, shi = _range(self._sfx_keys, word)
-            ids = set(self._alpha_ids[lo:hi])
-            ids.update(self._sfx_ids[slo:shi])
-            found = ids if found is None else found & ids
-            if not found:
-                return []
-        return sorted(found or ())
+class _Entities(Mapping):
+    """The index's entities by IRI, read from the file as asked for (``index.entities.get(iri)``)."""
 
+    def __init__(self, index: LabelIndex):
+        self._index = index
 
-class _Suffixes(Sequence):
-    """The word-initial suffixes of the names in sorted order, read from (name, offset) pairs as ``bisect`` asks
-    for them, instead of a list of a million strings built at every start."""
+    def __getitem__(self, iri: str) -> Entity:
+        found = self._index.entity(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
 
-    def __init__(self, keys: list[str], ids: array, offsets: array):
-        self.keys, self.ids, self.offsets = keys, ids, offsets
+    def __contains__(self, iri) -> bool:
+        return isinstance(iri, str) and self._index.label(iri) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._index.iris()
 
     def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, j):
-        return self.keys[self.ids[j]][self.offsets[j]:]
+        return len(self._index)
 
 
-def _spaces(key: str) -> Iterator[int]:
-    pos = key.find(" ")
-    while pos >= 0:
-        yield pos
-        pos = key.find(" ", pos + 1)
+def _matches(db: sqlite3.Connection, table: str, match: str, key: bool = False):
+    """(name number, entity id[, key]) of the names an FTS5 query matches, shortest first, read lazily."""
+    columns = "n.id, n.entity, n.key" if key else "n.id, n.entity"
+    return db.execute(f"SELECT {columns} FROM {table} JOIN name n ON n.id = {table}.rowid WHERE {table} MATCH ?"
+                      f" ORDER BY {table}.rowid", (match,))
 
 
-def _packed(numbers: array) -> str:
-    if sys.byteorder != "little":
-        numbers = array(numbers.typecode, numbers)
-        numbers.byteswap()
-    return base64.b64encode(numbers.tobytes()).decode("ascii")
+FEW = 2000  # names starting with the query up to which the B-tree answers the prefix tier
 
 
-def _unpacked(text: str) -> array:
-    numbers = array("I")
-    numbers.frombytes(base64.b64decode(text, validate=True))  # ValueError for a length that is not whole numbers
-    if sys.byteorder != "little":
-        numbers.byteswap()
-    return numbers
+def _prefixed(db: sqlite3.Connection, q: str):
+    """Names starting with ``q``, shortest first: from the B-tree over names when they are few (then sorting them is
+    cheap), else from FTS5's first-token match (then the first ones come at once; when they are rare it would read
+    every name holding the word)."""
+    few = db.execute("SELECT count(*) FROM (SELECT 1 FROM name WHERE key >= ? AND key < ? LIMIT ?)",
+                     (q, q + _HIGH, FEW)).fetchone()[0]
+    if few < FEW:
+        return db.execute("SELECT id, entity FROM name WHERE key >= ? AND key < ? ORDER BY id", (q, q + _HIGH))
+    return _matches(db, "words", f'^"{q}"*')
 
 
-def _ascending(ids: Iterable[int]) -> Iterator[int]:
-    """The ids in ascending order, lazily (a heap: the first few cost little however many there are)."""
-    heap = list(ids)
-    heapify(heap)
-    while heap:
-        yield heappop(heap)
+def _all_words(words: list[str]) -> str:
+    """An FTS5 query for names with a word starting with each query word, in any order."""
+    return " ".join(f'"{word}"*' for word in sorted(set(words)))
 
 
-def _range(keys: list[str], prefix: str) -> tuple[int, int]:
-    lo = bisect_left(keys, prefix)
-    return lo, bisect_left(keys, prefix + _HIGH, lo)
-
-
-def _contains(sorted_ids: array, i: int) -> bool:
-    j = bisect_left(sorted_ids, i)
-    return j < len(sorted_ids) and sorted_ids[j] == i
-
-
-def _trigrams(key: str) -> set[str]:
-    return {key[i:i + 3] for i in range(len(key) - 2)}
-
-
-def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary") -> LabelIndex:
-    """The index of every entity under the graph's ``id/`` namespace, from two system queries.
+def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary", path: Path | None = None) -> LabelIndex:
+    """The index of every entity under the graph's ``id/`` namespace, from two system queries (written to ``path``,
+    else to a temporary file).
 
     An entity's main label is its English ``rdfs:label`` (else any label); its kind is the label of its
     most specific class.
@@ -339,13 +368,17 @@ def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary"
     for iri, label in labels.items():
         kind = vocabulary.kind(types.get(iri, ()))
         entities.append(Entity(iri, label, vocabulary.class_label(kind) if kind else "Resource", kind))
-    return LabelIndex(entities, names)
+    if path is None:
+        return LabelIndex(entities, names)
+    write_index(path, entities, names)
+    return LabelIndex.open(path)
 
 
-def index_graph(store: "Store", catalogue: "Catalogue", base: str) -> "tuple[Vocabulary, LabelIndex]":
+def index_graph(store: "Store", catalogue: "Catalogue", base: str,
+                path: Path | None = None) -> "tuple[Vocabulary, LabelIndex]":
     """What naming and finding things needs: the vocabulary (with the graph's entity kinds) and the label index."""
     from aichr_kg.vocabulary import Vocabulary
 
     vocabulary = Vocabulary.from_store(store, catalogue, base)
-    index = build_index(store, catalogue, vocabulary)
-    return vocabulary.with_kinds(index.entities), index
+    index = build_index(store, catalogue, vocabulary, path)
+    return vocabulary.with_kinds(index.iris()), index

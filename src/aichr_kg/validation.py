@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from aichr_kg.namespaces import SH
-from aichr_kg.parsing import ParsedGraph, files_describing, write_ntriples
+from aichr_kg.parsing import ParsedGraph, files_describing, write_nquads
 from aichr_kg.sources import SourceFile
 
 
@@ -175,19 +175,30 @@ def validate_parsed(parsed: ParsedGraph, root: Path | None = None, engine: str =
     return validate_graph(parsed.kind("data"), parsed.kind("shapes"), parsed.kind("ontology"), parsed.files_for, root, engine)
 
 
-def validate_files(files: list[SourceFile], root: Path | None = None, engine: str = ENGINES[0]) -> list[Violation]:
+def validate_files(files: list[SourceFile], root: Path | None = None, engine: str = ENGINES[0],
+                   keep: Path | None = None) -> list[Violation]:
     """Validate the files as the build does, without an rdflib graph on the default engine: pyoxigraph writes the data
-    and the ontology as one N-Triples file (naming every file that does not parse), the shapes as another, and the
-    engine reads them; which files describe a reported node is looked up only when something is reported."""
+    and the ontology as one N-Quads file (naming every file that does not parse; the engine reads the union of its
+    graphs), the shapes as another, and the engine reads them; which files describe a reported node is looked up only
+    when something is reported. With ``keep`` (a folder) the two files stay there as ``data.nq`` and ``shapes.nq``,
+    for the build to load into the store without parsing the sources again."""
     if engine != "shacl":
         from aichr_kg.parsing import parse_all
 
         return validate_parsed(parse_all(files), root, engine)
     with tempfile.TemporaryDirectory(prefix="aichr-kg-validate-") as tmp:
-        data_nt, shapes_nt = Path(tmp) / "data.nt", Path(tmp) / "shapes.nt"
-        write_ntriples([f for f in files if f.kind in ("data", "ontology")], data_nt)
-        write_ntriples([f for f in files if f.kind == "shapes"], shapes_nt)
-        report = _rust_shapes(shapes_nt.read_text(encoding="utf-8")).validate_file(str(data_nt), allow_warnings=True)
+        import shacl
+
+        data_nq, shapes_nq = write_sources(files, keep or Path(tmp))
+        report = shacl.Shapes.from_file(str(shapes_nq)).validate_file(str(data_nq), allow_warnings=True)
     described = files_describing([f for f in files if f.kind == "data"],
                                  {_plain(r.focus_node) for r in report.results}) if report.results else {}
     return _rust_results(report, lambda node: described.get(str(node), set()), root)
+
+
+def write_sources(files: list[SourceFile], folder: Path, rebase=None) -> tuple[Path, Path]:
+    """``folder/data.nq`` (the data and the ontology, each file in its graph) and ``folder/shapes.nq``."""
+    data_nq, shapes_nq = folder / "data.nq", folder / "shapes.nq"
+    write_nquads([f for f in files if f.kind in ("data", "ontology")], data_nq, rebase)
+    write_nquads([f for f in files if f.kind == "shapes"], shapes_nq, rebase)
+    return data_nq, shapes_nq

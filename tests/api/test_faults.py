@@ -12,7 +12,6 @@ Bounded: every wait has a limit, and the module keeps to about a minute on a loa
 """
 
 import itertools
-import json
 import os
 import shutil
 import signal
@@ -154,7 +153,7 @@ def test_a_damaged_store_at_start_up(embedded, home):
     table = max((folder / "rdf").glob("*.sst"), key=lambda p: p.stat().st_size)
     with open(table, "r+b") as handle:
         handle.truncate(table.stat().st_size // 2)
-    (folder / "names.json").write_text("{")
+    (folder / "labels.sqlite").write_text("{")
     started = time.monotonic()
     embedded.start()
     recovered(embedded.url, started, "start-up with a truncated store file")
@@ -164,7 +163,7 @@ def test_a_damaged_store_at_start_up(embedded, home):
     search = httpx.get(f"{embedded.url}/search", params={"q": "AICHR"}, headers={"Accept": "application/json"},
                        timeout=30)
     assert search.status_code == 200 and AICHR in search.text
-    assert json.loads((folder / "names.json").read_text())["format"] == 1
+    assert (folder / "labels.sqlite").read_bytes().startswith(b"SQLite format 3\0")  # the label index made again
 
 
 # -- in front of a remote server --------------------------------------------------------------------
@@ -192,11 +191,16 @@ def test_the_upstream_stopped_then_started_again(remote, upstream):
     try:
         down = label(remote.url)
         page = httpx.get(f"{remote.url}/doc/body/aichr", timeout=30)
+        search = httpx.get(f"{remote.url}/search", params={"q": "AICHR"}, headers={"Accept": "application/json"},
+                           timeout=30)
     finally:
         upstream.start()
     back = time.monotonic()
     assert down.status_code == 502 and "cannot be reached" in down.text
     assert page.status_code == 502
+    # search answers from the service's own label index (its dates wait for the server)
+    (first, *_) = search.json()["results"]
+    assert search.status_code == 200 and first["label"] == AICHR and "AICHR" in first["otherNames"] + [first["matched"]]
     recovered(remote.url, back, "upstream stopped, then started again")
 
 
