@@ -89,3 +89,12 @@ def test_derived_triples_speak_only_of_curated_things(built):
       FILTER NOT EXISTS { GRAPH ?g { ?s ?q ?x } FILTER(?g != <https://w3id.org/aichr-kg/graph/derived>) } }""").rows
     extra = [r["s"].value for r in rows]
     assert extra and all(s.split("#")[0].startswith("https://w3id.org/aichr-kg/id/holding/") and "#" in s for s in extra)
+
+
+def test_who_is_to_act_reads_as_schema_recipient(settings):
+    """A curator's ak:addressedTo (a source saying who is to act on an outcome) gives schema:recipient and
+    ak:concerns by the ontology's sub-property axioms, so a schema.org query finds it."""
+    derived = derive(settings, "ontology-entailment.rq", ":r1 ak:addressedTo :body .")
+    found = {(row["p"].value) for row in derived.select(
+        "SELECT ?p WHERE { <https://example.org/r1> ?p <https://example.org/body> }").rows}
+    assert {"https://schema.org/recipient", "https://w3id.org/aichr-kg/ontology#concerns"} <= found
