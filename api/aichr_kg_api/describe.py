@@ -69,7 +69,6 @@ class EntityDocument:
     incoming_total: int
     page: int
     page_size: int
-    incoming_by_property: dict[str, int] = field(default_factory=dict)  # property IRI -> subjects, all pages
     dataset: str | None = None  # the dataset's IRI (void:inDataset of the document)
     incoming_links: list[tuple] = field(default_factory=list)  # (subject, property) of every link, all pages
 
@@ -151,9 +150,6 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
     total = len(incoming)
     if page > pages(total, page_size):
         raise PageOutOfRange(f"page {page} does not exist: the links to this entity fill {pages(total, page_size)} page(s)")
-    per_property: dict[str, int] = {}
-    for _, prop in incoming:
-        per_property[prop.value] = per_property.get(prop.value, 0) + 1
     links = sorted((Incoming(subject, prop, _least(found)) for (subject, prop), found in incoming.items()),
                    key=_incoming_order)[(page - 1) * page_size:page * page_size]
     for link in links:
@@ -161,7 +157,7 @@ def entity_document(store: Store, catalogue: Catalogue, iri: str, document: str,
             labels.setdefault(link.subject.value, [link.label])
     titled = sorted(((source, _least(titles)) for source, titles in sources.items()),
                     key=lambda st: (st[1] is not None, st[1].value.lower() if st[1] is not None else "", st[0].value))
-    return EntityDocument(entity, document, statements, labels, titled, links, total, page, page_size, per_property,
+    return EntityDocument(entity, document, statements, labels, titled, links, total, page, page_size,
                           dataset, list(incoming))
 
 
