@@ -9,7 +9,7 @@
 #    suite runs behind) when they are missing)
 #   make messages  re-extract the interface's words (templates, Python, the page's scripts; babel.cfg) into
 #               api/aichr_kg_api/locale/messages.pot; a test fails while the kept catalogue is out of date
-#   make bench  generate graphs of 10^4-10^6 triples, measure build, queries and HTTP against oxigraph serve (on
+#   make bench  generate graphs of 10^4-10^7 triples, measure build, queries and HTTP (10^7: the build only) against oxigraph serve (on
 #               the same storage), Virtuoso and rdflib-endpoint, and issue 10's load cell; tables on stdout, JSON in
 #               bench/results/, bench/RESULTS.md (BENCH_SCALES, BENCH_SECONDS, BENCH_LOAD_SECONDS, BENCH_ARGS)
 PYTHON ?= python3
@@ -19,10 +19,11 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-BENCH_SCALES  ?= 1e4,1e5,1e6
+BENCH_SCALES  ?= 1e4,1e5,1e6,1e7
 BENCH_SECONDS ?= 15
 BENCH_LOAD_SECONDS ?= 60
 BENCH_ENGINE_ONLY ?= 1e4
+BENCH_BUILD_ONLY ?= 1e7
 BENCH_ARGS ?=
 ASSETS    := api/aichr_kg_api/static/dist
 NODE_DEPS := frontend/node_modules/.installed
@@ -110,7 +111,7 @@ $(WRK):
 
 bench: $(STAMP) $(VIRTUOSO) $(WRK)
 	$(PY) bench/run.py --scales $(BENCH_SCALES) --seconds $(BENCH_SECONDS) --load-seconds $(BENCH_LOAD_SECONDS) \
-		--engine-only-scales $(BENCH_ENGINE_ONLY) --out bench/results/latest.json --results-md bench/RESULTS.md --notes bench/PROFILES.md $(BENCH_ARGS)
+		--engine-only-scales $(BENCH_ENGINE_ONLY) --build-only-scales $(BENCH_BUILD_ONLY) --out bench/results/latest.json --results-md bench/RESULTS.md --notes bench/PROFILES.md $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .pytest_cache $(ASSETS)

@@ -326,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="time only the entity description and label searches in process (a slow canned query at 1e6 "
                              "takes minutes)")
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--build-only-scales", default="",
+                        help="scales at which only the build is measured (its phases, oxigraph load): 1e7, whose HTTP cells "
+                             "would take hours")
     parser.add_argument("--engine-only-scales", default="",
                         help="scales run with only aichr-kg and oxigraph serve (what the growth table needs), e.g. 1e4")
     parser.add_argument("--cells", default=",".join(CELLS))
@@ -355,8 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     args.load_concurrency = [int(c) for c in args.load_concurrency.split(",") if c]
     args.servers = [s for s in args.servers.split(",") if s]
     args.cells = [c for c in args.cells.split(",") if c]
-    skip = set(filter(None, args.skip.split(",")))
+    args_skip = set(filter(None, args.skip.split(",")))
     engine_only = args.engine_only = set(filter(None, args.engine_only_scales.split(",")))
+    build_only = set(filter(None, args.build_only_scales.split(",")))
     unknown = [s for s in args.scales.split(",") if s not in SCALES] + [s for s in args.servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown scale(s) or server(s) {unknown}; scales: {list(SCALES)}, servers: {SERVERS}")
@@ -370,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for scale in args.scales.split(","):
         args.current_scale = scale
+        skip = args_skip | ({"latency", "http"} if scale in build_only else set())
         work = args.workdir / scale
         work.mkdir(parents=True, exist_ok=True)
         args.scale_servers = [s for s in args.servers if scale not in engine_only or s in ("aichr-kg", "oxigraph")]

@@ -89,15 +89,16 @@ def _load_one(store: EmbeddedStore, source: SourceFile, move) -> None:
 
 
 def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
-    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``. Each rule reads the
-    merged default graph, which then also holds what the rules before it derived; its triples stream into the store
-    in bulk (on disk: nothing of them is held in Python, no transaction grows with them)."""
+    """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``, over a store whose
+    default graph is the merge of its named graphs (``load_merged``, ``merge_default_graph``). Each rule reads that
+    merge, which then also holds what the rules before it derived; its triples go into the store in bulk (on disk:
+    nothing of them is held in Python, no transaction grows with them)."""
     derived = ox.NamedNode(graph_iri("derived", settings.base))
     if store.oxi.contains_named_graph(derived):
         store.oxi.remove_graph(derived)
-    store.merge_default_graph()
+        store.merge_default_graph()
     for rule in sorted((settings.queries_dir / "rules").glob("*.rq")):
-        store.add_triples(store.raw(rule.read_text(encoding="utf-8")), derived.value, merged=True)
+        store.add_constructed(store.raw(rule.read_text(encoding="utf-8")), derived.value)
 
 
 def _fingerprint(files: list[SourceFile]) -> str:
@@ -159,10 +160,9 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
         else:
             write_sources(files, folder, move)
             violations = violations or []
-        for part in ("data.nq", "shapes.nq"):
-            store.oxi.bulk_load(path=str(folder / part), format=ox.RdfFormat.N_QUADS)
+        store.load_merged([folder / "data.nq", folder / "shapes.nq"])  # the named graphs and their merge
     release.stamp(store, settings, release.current(settings))
-    apply_rules(store, settings)  # merges the default graph, then keeps it whole
+    apply_rules(store, settings)  # keeps the default graph the merge
     if extra:  # a researcher's own files: served beside the graph, never fed to the rules
         load_into(store, list(extra), settings.base)
         store.merge_default_graph()
@@ -172,25 +172,24 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
 def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
     """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files).
 
-    The formats with graph names hold each statement in the graph of its basis (the merged default graph left out):
-    the N-Quads file is written from the named graphs, TriG from that file (pyoxigraph's parser and writer, which
-    costs a fraction of reading a store on disk again); the formats without them are the merge, each distinct triple
-    once, streamed from the store's default graph by pyoxigraph's own writers (bench/: build phases). A file already
-    there is replaced, not written through: it may be a link to a build's own copy (``publish_dumps``)."""
+    The formats with graph names hold each statement in the graph of its basis (the merged default graph left out),
+    written from the named graphs; the formats without them are the merge, each distinct triple once, written from
+    the store's default graph. The store is read once for each kind, into its line-based file (N-Quads, N-Triples);
+    the other formats of the kind are written from that file by pyoxigraph's parser and writers, which costs a
+    fraction of reading a store on disk again (bench/: build phases). A file already there is replaced, not written
+    through: it may be a link to a build's own copy (``publish_dumps``)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {suffix: out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}") for suffix in DUMPS}
     for path in paths.values():
         path.unlink(missing_ok=True)
-    nquads = paths["nq"]
-    ox.serialize(store.named_quads(), str(nquads), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(store.named_quads(), str(paths["nq"]), format=ox.RdfFormat.N_QUADS)
+    store.oxi.dump(str(paths["nt"]), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     for suffix, (fmt, with_graphs) in DUMPS.items():
-        if suffix == "nq":
-            continue
-        if with_graphs:
-            ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(paths[suffix]), format=fmt)
-        else:
-            kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE,) else {}
-            store.oxi.dump(str(paths[suffix]), format=fmt, from_graph=ox.DefaultGraph(), **kwargs)
+        lines = "nq" if with_graphs else "nt"
+        if suffix != lines:
+            kwargs = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {}
+            ox.serialize(ox.parse(path=str(paths[lines]), format=DUMPS[lines][0]), str(paths[suffix]), format=fmt,
+                         **kwargs)
     return list(paths.values())
 
 

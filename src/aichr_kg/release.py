@@ -47,15 +47,17 @@ def current(settings: Settings) -> Release:
 
 
 def stamp(store, settings: Settings, release: Release) -> None:
-    """Give the ontology and the shapes (in their graphs) this build's version IRI and version info."""
+    """Give the ontology and the shapes (in their graphs, and in the merged default graph) this build's version IRI
+    and version info in place of the ones their files carry."""
     for name in ("ontology", "shapes"):
         document, graph = ox.NamedNode(settings.base + name), ox.NamedNode(graph_iri(name, settings.base))
-        for predicate in ("versionIRI", "versionInfo"):
-            for quad in list(store.oxi.quads_for_pattern(document, ox.NamedNode(OWL + predicate), None, graph)):
-                store.oxi.remove(quad)
-        store.oxi.add(ox.Quad(document, ox.NamedNode(OWL + "versionIRI"),
-                              ox.NamedNode(f"{settings.base}{name}/{release.version}"), graph))
-        store.oxi.add(ox.Quad(document, ox.NamedNode(OWL + "versionInfo"), ox.Literal(release.version), graph))
+        for target in (graph, ox.DefaultGraph()):
+            for predicate in ("versionIRI", "versionInfo"):
+                for quad in list(store.oxi.quads_for_pattern(document, ox.NamedNode(OWL + predicate), None, target)):
+                    store.oxi.remove(quad)
+            store.oxi.add(ox.Quad(document, ox.NamedNode(OWL + "versionIRI"),
+                                  ox.NamedNode(f"{settings.base}{name}/{release.version}"), target))
+            store.oxi.add(ox.Quad(document, ox.NamedNode(OWL + "versionInfo"), ox.Literal(release.version), target))
 
 
 def read_version(store, settings: Settings) -> str | None:

@@ -6,6 +6,8 @@ Terms are pyoxigraph terms throughout (``NamedNode``, ``Literal``, ``BlankNode``
 """
 
 import io
+import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,6 +197,41 @@ class EmbeddedStore(ResultShapes):
         default = ox.DefaultGraph()  # in bulk, not by one INSERT: on disk its transaction would hold every triple
         self.oxi.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.named_quads())
 
+    def load_merged(self, paths: Sequence[Path]) -> None:
+        """Bulk-load N-Quads files (every line in a named graph, as the build's validation writes them) into their
+        named graphs and, as their merge, into the default graph, both by the engine's loader (bench/: build phases).
+
+        The merge is read from the files with each line's graph name cut off, except the lines with a blank node:
+        the loader gives a file's blank nodes new names, so those triples are copied from the named graphs instead.
+        Should a file hold anything else (a blank graph name), the default graph is merged the exact, slower way."""
+        with tempfile.TemporaryDirectory(prefix="aichr-kg-merge-") as tmp:
+            for path in paths:
+                self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            try:
+                for n, path in enumerate(paths):
+                    triples = Path(tmp) / f"{n}.nt"
+                    _merged_triples(path, triples)
+                    self.oxi.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            except SyntaxError:
+                self.merge_default_graph()
+                return
+        default = ox.DefaultGraph()
+        blank = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g)) }"
+        self.oxi.bulk_extend(ox.Quad(row[0], row[1], row[2], default) for row in self.oxi.query(blank))
+
+    def add_constructed(self, result: "ox.QueryTriples", graph: str) -> None:
+        """Add a CONSTRUCT result to the named ``graph`` and to the merged default graph. Written out by the engine and
+        bulk-loaded from the file, which keeps the triples out of Python; a result with a blank node goes the slower
+        way of ``add_triples`` instead, since the loader would rename it (bench/: build phases)."""
+        with tempfile.TemporaryDirectory(prefix="aichr-kg-derived-") as tmp:
+            path = Path(tmp) / "derived.nt"
+            result.serialize(str(path), format=ox.RdfFormat.N_TRIPLES)
+            if _mentions_blank(path):
+                self.add_triples(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES), graph, merged=True)
+                return  # (parse keeps the written blank node names, which are the store's own)
+            for target in (ox.NamedNode(graph), ox.DefaultGraph()):
+                self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
     def named_quads(self) -> Iterable[ox.Quad]:
         """Every statement with its graph: the named graphs' quads, without the merged default graph."""
         for graph in sorted(self.oxi.named_graphs(), key=lambda g: g.value):
@@ -241,6 +278,35 @@ class EmbeddedStore(ResultShapes):
         if self.path is not None:
             self._graph_names = names
         return names
+
+
+_CHUNK = 1 << 24
+_GRAPH_NAME = re.compile(rb" <[^>\n]*> \.\n")  # the graph IRI closing an N-Quads line
+_BLANK_LINE = re.compile(rb"^(?:_:[^\n]*|[^\n]*> _:[^ \n]+ \.)\n", re.M)  # a blank subject or object
+
+
+def _merged_triples(quads: Path, triples: Path) -> None:
+    """The N-Quads file ``quads`` as N-Triples (each line's graph name cut off), without the lines that have a blank
+    node. Newlines inside literals are escaped in N-Quads, so each line is one statement; read in chunks."""
+    with open(quads, "rb") as source, open(triples, "wb") as out:
+        rest = b""
+        while chunk := source.read(_CHUNK):
+            chunk = rest + chunk
+            end = chunk.rfind(b"\n") + 1
+            rest = chunk[end:]
+            out.write(_BLANK_LINE.sub(b"", _GRAPH_NAME.sub(b" .\n", chunk[:end])))
+        if rest.strip():
+            raise SyntaxError(f"{quads} does not end its last line")
+
+
+def _mentions_blank(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        rest = b""
+        while chunk := handle.read(_CHUNK):
+            if b"_:" in rest + chunk:
+                return True
+            rest = chunk[-1:]
+    return False
 
 
 def write_result(result, results_format: str | None, graph_format: str | None,
