@@ -10,7 +10,7 @@ input makes a new folder; folders unused for a week are removed.
 
 The build goes straight into RocksDB (pyoxigraph's bulk loader, from the N-Quads validation read; the rules
 run in the store), and what naming and finding things needs is kept beside it: the label index as an SQLite
-file (``aichr_kg.search``) and the vocabulary as JSON, data both, never code to run. Files made from a finished
+file (``aichr_kg.search``), the vocabulary and the values canned questions offer as JSON, data all, never code to run. Files made from a finished
 build (the dumps, the ontology's page, the quality report) are written once, on first use, into the same folder
 (``kept``). ``ensure_built(apart=True)`` builds in a child process, so that a service does not keep the build's
 memory.
@@ -57,8 +57,9 @@ DONE = "BUILT"  # written last (JSON: quads, time, build id, manifest): a folder
 RDF = "rdf"  # the pyoxigraph store
 LABELS = "labels.sqlite"  # the label index (aichr_kg.search), for this store only
 VOCABULARY = "vocabulary.json"  # the vocabulary (aichr_kg.vocabulary), for this store only
-NAMES = (LABELS, VOCABULARY)  # checked as they are opened (``saved_names``), made again from the store if damaged
-LAYOUT = "6"  # 4: merged default graph; 5: a manifest in BUILT, names.json; 6: labels in SQLite, vocabulary JSON, kept files
+CHOICES = "choices.json"  # the values each canned query's parameters offer (``Catalogue.choices``)
+NAMES = (LABELS, VOCABULARY, CHOICES)  # checked as they are opened (``saved_names``), made again from the store if damaged
+LAYOUT = "7"  # 4: merged default graph; 5: a manifest in BUILT, names.json; 6: labels in SQLite, vocabulary JSON, kept files; 7: parameter values
 KEEP_UNUSED_SECONDS = 7 * 24 * 3600
 ALWAYS_HASHED = 64 * 1024  # files up to this size (CURRENT, MANIFEST, OPTIONS) are hashed at every open
 UNLISTED = ("LOCK", "LOG")  # RocksDB's lock file and its own diagnostics log (LOG, LOG.old.*): not the data
@@ -184,52 +185,60 @@ NAME_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3
 
 
 def saved_names(store: EmbeddedStore, catalogue: Catalogue, base: str) -> tuple[Vocabulary, LabelIndex] | None:
-    """The vocabulary and label index saved with a store opened by ``open_built`` (None for any other store). Saved
-    names that fail their check or cannot be read are made again from the store and saved again for the next
-    start (one log line)."""
+    """The vocabulary and label index saved with a store opened by ``open_built`` (None for any other store); the
+    parameter values saved with them are handed to ``catalogue`` (``keep_choices``). Saved names that fail their
+    check or cannot be read are made again from the store and saved again for the next start (one log line)."""
     if store.path is None or not store.path.parent.joinpath(DONE).exists():
         return None
     folder = store.path.parent
     try:
-        return _read_names(folder)
+        return _read_names(folder, store, catalogue)
     except NAME_ERRORS as exc:
         log.warning("the saved label index in %s cannot be read (%s); making it again from the store",
                     folder, _one_line(exc))
     try:
         with _locked(folder / ".names.lock"):
             try:
-                return _read_names(folder)  # made again by another process meanwhile
+                return _read_names(folder, store, catalogue)  # made again by another process meanwhile
             except NAME_ERRORS:
                 _write_names(folder, store, catalogue, base)
-            return _read_names(folder)
+            return _read_names(folder, store, catalogue)
     except NAME_ERRORS as exc:  # a read-only cache only costs the next start the same work
         log.warning("the label index could not be saved in %s (%s)", folder, _one_line(exc))
     return index_graph(store, catalogue, base)
 
 
-def _read_names(folder: Path) -> tuple[Vocabulary, LabelIndex]:
+def _read_names(folder: Path, store: EmbeddedStore, catalogue: Catalogue) -> tuple[Vocabulary, LabelIndex]:
     files = _marker(folder)["files"]
     for name in NAMES:
         fault = _fault(folder, name, files.get(name))
         if fault is not None:
             raise ValueError(fault)
     vocabulary = Vocabulary.from_data(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
-    return vocabulary, LabelIndex.open(folder / LABELS)  # sqlite3.DatabaseError for a file that is not an index
+    index = LabelIndex.open(folder / LABELS)  # sqlite3.DatabaseError for a file that is not an index
+    catalogue.keep_choices(store, json.loads((folder / CHOICES).read_text(encoding="utf-8")))
+    return vocabulary, index
 
 
 def _write_names(folder: Path, store: EmbeddedStore, catalogue: Catalogue, base: str) -> None:
     """The vocabulary and label index of ``store`` written into ``folder`` (files replaced whole) and listed."""
-    labels, words = folder / f"{LABELS}.{os.getpid()}.tmp", folder / f"{VOCABULARY}.{os.getpid()}.tmp"
+    temporary = {name: folder / f"{name}.{os.getpid()}.tmp" for name in NAMES}
     try:
-        vocabulary, index = index_graph(store, catalogue, base, labels)
-        del index
-        words.write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
-        labels.replace(folder / LABELS)
-        words.replace(folder / VOCABULARY)
+        _names_into(temporary, store, catalogue, base)
+        for name, path in temporary.items():
+            path.replace(folder / name)
     finally:
-        labels.unlink(missing_ok=True)
-        words.unlink(missing_ok=True)
+        for path in temporary.values():
+            path.unlink(missing_ok=True)
     _update_marker(folder, lambda marker: marker["files"].update({name: _entry(folder / name) for name in NAMES}))
+
+
+def _names_into(paths: dict[str, Path], store: EmbeddedStore, catalogue: Catalogue, base: str) -> None:
+    """The label index, the vocabulary and the parameter values of ``store`` written to ``paths`` (by name)."""
+    vocabulary, index = index_graph(store, catalogue, base, paths[LABELS])
+    del index  # closes the SQLite file
+    paths[VOCABULARY].write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
+    paths[CHOICES].write_text(json.dumps(catalogue.choices(store), ensure_ascii=False), encoding="utf-8")
 
 
 def kept(store: EmbeddedStore, name: str, write) -> Path | None:
@@ -380,11 +389,10 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
         quads = len(writer.oxi)
         catalogue = Catalogue(settings)
         triples = int(writer.select(catalogue.system("quad-count")).rows[0]["count"].value)  # counted by the engine
-        vocabulary, index = index_graph(writer, catalogue, settings.base, partial / LABELS)
-        (partial / VOCABULARY).write_text(json.dumps(vocabulary.to_data(), ensure_ascii=False), encoding="utf-8")
+        _names_into({name: partial / name for name in NAMES}, writer, catalogue, settings.base)
         writer.oxi.flush()
         writer.oxi.optimize()
-        del writer, index  # closes the database: a read-only open must not meet a writer
+        del writer  # closes the database: a read-only open must not meet a writer
         _write_marker(partial, {"quads": quads, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "id": uuid.uuid4().hex,
                                 "triples": triples, "pid": os.getpid(), "files": _manifest(partial)})
         shutil.rmtree(folder, ignore_errors=True)  # a damaged build of the same input, if any
