@@ -166,3 +166,17 @@ def test_generator_is_deterministic(tmp_path):
     assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b" / "data").rglob("*.ttl"))
     for path in files:
         assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
+
+
+def test_a_build_only_scale_measures_the_build_and_nothing_else(tmp_path):
+    """`make bench` runs 1e7 as a build-only scale (its HTTP cells would take hours): phases, the engine's load."""
+    out = tmp_path / "result.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--scales", "tiny", "--build-only-scales", "tiny",
+           "--workdir", str(tmp_path), "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(out.read_text())["scales"]["tiny"]
+    assert data["build"]["total_s"] > 0 and data["build"]["rules_peak_mib"] > 0
+    assert data["oxigraph_load"]["seconds"] > 0
+    assert "http" not in data and "latency" not in data
+    assert "build phase" in proc.stdout
