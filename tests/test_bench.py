@@ -179,4 +179,4 @@ def test_a_build_only_scale_measures_the_build_and_nothing_else(tmp_path):
     assert data["build"]["total_s"] > 0 and data["build"]["rules_peak_mib"] > 0
     assert data["oxigraph_load"]["seconds"] > 0
     assert "http" not in data and "latency" not in data
-    assert "build phase" in proc.stdout
+    assert "build, side by side with the engine's load" in proc.stdout and "## Scale tiny" in proc.stdout
