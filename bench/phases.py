@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aichr_kg.build import apply_rules
+from aichr_kg.build import apply_rules, load_validated
 from aichr_kg.catalogue import Catalogue
+from aichr_kg.diskstore import counted_triples
 from aichr_kg.settings import Settings
 from aichr_kg.sources import all_files
 from aichr_kg.store import EmbeddedStore
@@ -158,9 +159,9 @@ def cmd_build(args) -> dict:
             out[f"validate_{engine}_s"] = round(time.perf_counter() - started, 3)
             out[f"validate_{engine}_same_results"] = same
         store = EmbeddedStore(ox.Store(str(work / "rdf")))
-        step("load", lambda: store.load_merged([work / "data.nq", work / "shapes.nq"]))  # the named graphs and their merge
+        step("load", lambda: load_validated(store, work, settings))  # the named graphs and their merge
         step("rules", lambda: (release.stamp(store, settings, release.current(settings)), apply_rules(store, settings)))
-        out["store_triples"] = int(store.select(Catalogue(settings).system("quad-count")).rows[0]["count"].value)
+        out["store_triples"] = counted_triples(store, Catalogue(settings))
         step("index", lambda: index_graph(store, Catalogue(settings), settings.base, work / "labels.sqlite"))
         step("dumps", lambda: write_dumps(store, work / "dumps"))
         out["dump_mib"] = round(sum(f.stat().st_size for f in (work / "dumps").iterdir()) / 2**20, 1)

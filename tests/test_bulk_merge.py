@@ -8,10 +8,12 @@ import pyoxigraph as ox
 import pytest
 
 from aichr_kg.build import build
+from aichr_kg.resources import project_root
 from aichr_kg.settings import Settings
 from aichr_kg.store import EmbeddedStore
 
 EX = "https://example.org/"
+BLANK_STATEMENTS = (project_root() / "queries" / "system" / "blank-statements.rq").read_text()
 TRICKY = [  # literals that hold the text of an N-Quads line end, a graph name, a blank node
     'ends like a line <https://example.org/g1> .', 'a> _:b1 .', '_:b2 <x> .', 'two\nlines .\n', 'tab\tand "quote"',
 ]
@@ -59,7 +61,7 @@ def slow_way(*paths) -> EmbeddedStore:
 
 def test_the_bulk_merge_gives_the_store_the_exact_merge_gives(nquads):
     fast = EmbeddedStore()
-    fast.load_merged([nquads])
+    fast.load_merged([nquads], BLANK_STATEMENTS)
     assert canonical(fast) == canonical(slow_way(nquads))
     default = list(fast.oxi.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert len(default) == len({(q.subject, q.predicate, q.object) for q in quads()})  # each distinct triple once
@@ -71,7 +73,7 @@ def test_a_blank_graph_name_falls_back_to_the_exact_merge(tmp_path, nquads):
     odd = tmp_path / "odd.nq"
     odd.write_text('<https://example.org/s> <https://example.org/p> <https://example.org/o> _:graph .\n')
     fast = EmbeddedStore()
-    fast.load_merged([nquads, odd])
+    fast.load_merged([nquads, odd], BLANK_STATEMENTS)
     assert canonical(fast) == canonical(slow_way(nquads, odd))
     assert fast.ask("ASK { <https://example.org/s> <https://example.org/p> <https://example.org/o> }")
 
@@ -80,7 +82,7 @@ def test_a_line_cut_short_is_refused(tmp_path):
     cut = tmp_path / "cut.nq"
     cut.write_bytes(b'<https://example.org/s> <https://example.org/p> "x" <https://example.org/g> .\n<https://ex')
     with pytest.raises(SyntaxError):
-        EmbeddedStore().load_merged([cut])
+        EmbeddedStore().load_merged([cut], BLANK_STATEMENTS)
 
 
 @pytest.mark.parametrize("template", ["?s <https://example.org/q> ?o", "?s <https://example.org/q> [ <https://example.org/r> ?o ]"])

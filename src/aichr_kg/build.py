@@ -88,6 +88,12 @@ def _load_one(store: EmbeddedStore, source: SourceFile, move) -> None:
     )
 
 
+def load_validated(store: EmbeddedStore, folder: Path, settings: Settings) -> None:
+    """The N-Quads validation wrote into ``folder`` (data and shapes) loaded into their named graphs and their merge."""
+    blank_statements = (settings.queries_dir / "system" / "blank-statements.rq").read_text(encoding="utf-8")
+    store.load_merged([folder / "data.nq", folder / "shapes.nq"], blank_statements)
+
+
 def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
     """Run every derivation rule (``queries/rules/*.rq``, in name order) into ``graph/derived``, over a store whose
     default graph is the merge of its named graphs (``load_merged``, ``merge_default_graph``). Each rule reads that
@@ -160,7 +166,7 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
         else:
             write_sources(files, folder, move)
             violations = violations or []
-        store.load_merged([folder / "data.nq", folder / "shapes.nq"])  # the named graphs and their merge
+        load_validated(store, folder, settings)
     release.stamp(store, settings, release.current(settings))
     apply_rules(store, settings)  # keeps the default graph the merge
     if extra:  # a researcher's own files: served beside the graph, never fed to the rules

@@ -388,7 +388,7 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
         build(settings, extra=extra, into=writer)  # raises on invalid data (before loading anything): nothing is kept
         quads = len(writer.oxi)
         catalogue = Catalogue(settings)
-        triples = int(writer.select(catalogue.system("quad-count")).rows[0]["count"].value)  # counted by the engine
+        triples = counted_triples(writer, catalogue)
         _names_into({name: partial / name for name in NAMES}, writer, catalogue, settings.base)
         writer.oxi.flush()
         writer.oxi.optimize()
@@ -399,6 +399,12 @@ def _build_into(settings: Settings, extra: list[SourceFile], folder: Path) -> No
         partial.rename(folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def counted_triples(store: EmbeddedStore, catalogue: Catalogue) -> int:
+    """``EmbeddedStore.triple_count`` as the engine counts it (``quad-count.rq``): a fraction of a second at 10^6,
+    where counting in Python takes seconds."""
+    return int(store.select(catalogue.system("quad-count")).rows[0]["count"].value)
 
 
 @contextmanager

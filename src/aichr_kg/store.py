@@ -197,16 +197,17 @@ class EmbeddedStore(ResultShapes):
         default = ox.DefaultGraph()  # in bulk, not by one INSERT: on disk its transaction would hold every triple
         self.oxi.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.named_quads())
 
-    def load_merged(self, paths: Sequence[Path]) -> None:
+    def load_merged(self, paths: Sequence[Path], blank_statements: str) -> None:
         """Bulk-load N-Quads files (every line in a named graph, as the build's validation writes them) into their
         named graphs and, as their merge, into the default graph, both by the engine's loader (bench/: build phases).
 
         The merge is read from the files with each line's graph name cut off, except the lines with a blank node:
-        the loader gives a file's blank nodes new names, so those triples are copied from the named graphs instead.
-        Should a file hold anything else (a blank graph name), the default graph is merged the exact, slower way."""
+        the loader gives a file's blank nodes new names, so those triples are copied inside the store instead, by
+        the query ``blank_statements`` (``queries/system/blank-statements.rq``). Should a file hold anything else (a
+        blank graph name), the default graph is merged the exact, slower way."""
+        for path in paths:
+            self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         with tempfile.TemporaryDirectory(prefix="aichr-kg-merge-") as tmp:
-            for path in paths:
-                self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
             try:
                 for n, path in enumerate(paths):
                     triples = Path(tmp) / f"{n}.nt"
@@ -216,8 +217,7 @@ class EmbeddedStore(ResultShapes):
                 self.merge_default_graph()
                 return
         default = ox.DefaultGraph()
-        blank = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g)) }"
-        self.oxi.bulk_extend(ox.Quad(row[0], row[1], row[2], default) for row in self.oxi.query(blank))
+        self.oxi.bulk_extend(ox.Quad(row["s"], row["p"], row["o"], default) for row in self.oxi.query(blank_statements))
 
     def add_constructed(self, result: "ox.QueryTriples", graph: str) -> None:
         """Add a CONSTRUCT result to the named ``graph`` and to the merged default graph. Written out by the engine and
@@ -288,15 +288,18 @@ _BLANK_LINE = re.compile(rb"^(?:_:[^\n]*|[^\n]*> _:[^ \n]+ \.)\n", re.M)  # a bl
 def _merged_triples(quads: Path, triples: Path) -> None:
     """The N-Quads file ``quads`` as N-Triples (each line's graph name cut off), without the lines that have a blank
     node. Newlines inside literals are escaped in N-Quads, so each line is one statement; read in chunks."""
+    def triples_of(lines: bytes) -> bytes:
+        return _BLANK_LINE.sub(b"", _GRAPH_NAME.sub(b" .\n", lines))
+
     with open(quads, "rb") as source, open(triples, "wb") as out:
         rest = b""
         while chunk := source.read(_CHUNK):
             chunk = rest + chunk
             end = chunk.rfind(b"\n") + 1
             rest = chunk[end:]
-            out.write(_BLANK_LINE.sub(b"", _GRAPH_NAME.sub(b" .\n", chunk[:end])))
-        if rest.strip():
-            raise SyntaxError(f"{quads} does not end its last line")
+            out.write(triples_of(chunk[:end]))
+        if rest.strip():  # a last line without its line end
+            out.write(triples_of(rest + b"\n"))
 
 
 def _mentions_blank(path: Path) -> bool:
