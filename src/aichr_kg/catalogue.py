@@ -244,8 +244,8 @@ class Catalogue:
         return ox.Literal(raw)
 
     def allowed_values(self, param: Param, store: Store) -> list[tuple[str, str]]:
-        """(value, label) pairs a form can offer for a parameter: from ``choices`` for a store it holds them for
-        (saved with a build, or listed before), else listed now."""
+        """(value, label) pairs a form can offer for a parameter: the ones saved with the build ``store`` was opened
+        from (``keep_choices``), else listed now."""
         try:
             known = self._choices.get(store)
         except TypeError:  # a store that cannot be referred to weakly: listed every time
