@@ -23,13 +23,15 @@ labelled afresh each time: the bytes differ, the graph does not; no route serves
   that prefix (as uvicorn's ``--root-path`` does), and the paths this service writes into ``Location``,
   ``Content-Location`` and ``Link`` get it; pages put it in their links themselves (``templating.at_root``).
 
-- In front of the embedded store, a 200 to GET on a document or canned-question path (``KEPT``) is kept in the
-  service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything it depends on (the same inputs as
-  its ETag, plus the request headers its ``Vary`` names, such as the ``Accept`` that chose its type): the graph is read-only while the service runs, so the same
-  request is answered from memory, without routing, a thread or a query. ``/sparql`` keeps its answers behind the
-  limits on queries at once instead (``execution.WorkerPool``), so that a busy endpoint still says so. In front of
-  a remote server nothing is kept (its graph may change under the service) unless the operator says it is
-  read-only (``Settings.remote_read_only``).
+- In front of the embedded store, a 200 to GET on a document, canned-question or ``/sparql`` path (``KEPT``,
+  ``QUERY_PATHS``) is kept in the service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything
+  it depends on (the same inputs as its ETag, plus the request headers its ``Vary`` names, such as the ``Accept``
+  that chose its type): the graph is read-only while the service runs, so the same request is answered from
+  memory, without routing, a thread or a query. A kept ``/sparql`` answer still counts against the limits on
+  queries at once (``execution.Admission``), so that a busy endpoint says so whether or not the answer is kept;
+  POSTs are kept by the query pool instead (``execution.WorkerPool``), whose key is the job. In front of a remote
+  server nothing is kept (its graph may change under the service) unless the operator says it is read-only
+  (``Settings.remote_read_only``).
 
 One layer instead of seven keeps the per-request cost low: the endpoint is called in loops (the review measured a
 quarter of a label lookup's time in the middleware chain).
@@ -51,6 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aichr_kg import __version__
 from aichr_kg.diskstore import store_key
+from aichr_kg.execution import Saturated
 from aichr_kg.settings import Settings
 from aichr_kg.sources import all_files, extra_files
 from aichr_kg_api.respond import not_found_handler
@@ -62,6 +65,7 @@ LINK_TARGET = re.compile(r"<(/[^>]*)>")
 PATH_HEADERS = (b"location", b"content-location")
 KEPT_ON_304 = ("cache-control", "content-location", "etag", "expires", "last-modified", "vary", "link")
 KEPT = ("/doc/", "/queries/", "/graph/", "/ontology", "/shapes")  # answers kept in memory (paths under the root)
+QUERY_PATHS = ("/sparql", "/sparql/")  # kept too, behind the limits on queries at once (``_admitted``)
 # A character no IRI path may hold (RFC 3987): space, controls, < > " { } | \\ ^ `, and outside ASCII anything but
 # its ``ucschar`` ranges (so no U+FFFD, which invalid UTF-8 decodes to, no noncharacters, no surrogates). Every
 # path here names an IRI (an entity, a graph, an ontology or shapes version, a canned question), so a path holding
@@ -198,14 +202,16 @@ class HttpConventions:
                 await send(message)
 
         answers = getattr(state, "answers", None)
-        if answers is None or ranged or not path_below_root(path, self.root).startswith(KEPT):
+        below = path_below_root(path, self.root)
+        query = below in QUERY_PATHS
+        if answers is None or ranged or not (query or below.startswith(KEPT)):
             await inner(scope, receive, send_with_conventions)
             return
         # What the answer depends on: the resource (with the encoding chosen), then the request headers its Vary names
         resource = ("http", scope.get("scheme"), request.get("host", ""), path, scope["query_string"], encoding)
         varies = answers.get(("vary", resource))
         kept = None if varies is None else answers.get((resource, varies, tuple(request.get(name, "") for name in varies)))
-        if kept is not None:
+        if kept is not None and (not query or _admitted(getattr(state, "runner", None), scope)):
             status, headers, body = kept
             await send_with_conventions({"type": "http.response.start", "status": status, "headers": list(headers)})
             await send_with_conventions({"type": "http.response.body", "body": body, "more_body": False})
@@ -263,6 +269,20 @@ class HttpConventions:
 def path_below_root(path: str, root: str) -> str:
     """A request's path as routes see it: without the root path in front (``/kg/doc/x`` -> ``/doc/x``)."""
     return path[len(root):] if root and path.startswith(root) else path
+
+
+def _admitted(runner, scope: Scope) -> bool:
+    """Whether the limits on queries at once let one more in (``execution.Admission``), counted as the query route
+    counts it: a kept answer is refused when a query run would be, so a busy endpoint says so either way (the route,
+    asked then, writes the 503 or 429)."""
+    if runner is None:
+        return False
+    client = scope.get("client")
+    try:
+        with runner.admission(client[0] if client else None):
+            return True
+    except Saturated:
+        return False
 
 
 def _keeping(send: Send, answers, resource: tuple, request: Headers) -> Send:

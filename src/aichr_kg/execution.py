@@ -224,6 +224,8 @@ def error_text(exc: BaseException) -> str:
 
 # -- runners ------------------------------------------------------------------------------------
 class Runner(Protocol):
+    admission: "Admission"  # the limits on queries at once; the HTTP layer counts its kept /sparql answers there
+
     def run(self, job: QueryJob, client: str | None = None) -> Serialized: ...
 
     async def run_async(self, job: QueryJob, client: str | None = None) -> Serialized:

@@ -121,3 +121,46 @@ def test_an_answer_is_kept_for_the_request_headers_its_vary_names(make_app):
         assert client.get("/doc/test/greeting", headers={"Accept-Language": "en"}).text == "hello"
         assert client.get("/doc/test/greeting", headers={"Accept-Language": "fr"}).text == "bonjour"
         assert app.state.answers.hits >= 1
+
+
+def test_a_repeated_sparql_get_is_answered_before_routing_and_still_counted(make_app):
+    """A kept /sparql GET is answered by the HTTP layer (the query route and its runner are not asked), with the
+    headers of the first answer; it still counts against the limits on queries at once, so a full endpoint refuses
+    it as it would a query run (503 with Retry-After, written by the route)."""
+    app = make_app()
+    asked = {"query": LABEL}
+    json_results = {"Accept": "application/sparql-results+json", "Origin": "https://elsewhere.example"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        first = client.get("/sparql", params=asked, headers=json_results)
+        assert first.status_code == 200 and first.json()["results"]["bindings"]
+        runner = app.state.runner
+        calls = []
+
+        class Counting:  # the real runner, but every call past its limits is seen
+            admission = runner.admission
+
+            def __getattr__(self, name):
+                calls.append(name)
+                return getattr(runner, name)
+
+        app.state.runner = Counting()
+        try:
+            again = client.get("/sparql", params=asked, headers=json_results)
+            assert again.status_code == 200 and again.content == first.content and calls == []
+            for name in ("content-type", "etag", "vary", "access-control-allow-origin"):
+                assert again.headers.get(name) == first.headers.get(name), name
+            assert client.get("/sparql", params=asked, headers={**json_results, "Accept": "text/csv"}).status_code == 200
+            assert calls, "another representation was not kept: the route asked the runner"
+            held = [runner.admission(None) for _ in range(runner.admission.limit)]
+            for slot in held:
+                slot.__enter__()
+            try:
+                busy = client.get("/sparql", params=asked, headers=json_results)
+            finally:
+                for slot in held:
+                    slot.__exit__(None, None, None)
+            assert busy.status_code == 503 and busy.headers["retry-after"], busy.text
+            assert "busy" in busy.text
+            assert client.get("/sparql", params=asked, headers=json_results).content == first.content
+        finally:
+            app.state.runner = runner
