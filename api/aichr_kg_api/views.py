@@ -191,9 +191,12 @@ class EntityPage(dict):
         """The facts no template placed, in reading order."""
         return [s for k, s in self._sections.items() if not k.startswith("^") and k not in self._taken]
 
-    @property
-    def rest_incoming(self) -> list[dict]:
-        fresh = [self._fresh(s) for k, s in self._sections.items() if k.startswith("^") and k not in self._taken]
+    def take_rest_incoming(self) -> list[dict]:
+        """What links here that no template placed, in reading order, each thing once (``_fresh``): a step like
+        ``take`` (it marks what it lists), so it is a method the template calls once, last."""
+        keys = [k for k in self._sections if k.startswith("^") and k not in self._taken]
+        self._taken.update(keys)
+        fresh = [self._fresh(self._sections[k]) for k in keys]
         return [s for s in fresh if s["values"]]
 
 
