@@ -21,7 +21,8 @@ CELLS = ["label", "three-join", "aggregation", "entity-turtle", "entity-html", "
 ENGINE_BOUND = ["three-join", "aggregation"]
 CHEAP = ["label", "entity-turtle", "canned"]
 REMOTE_CELLS = ["label", "entity-turtle", "canned"]  # remote mode: the cheap cells (issue 13: >= 0.5x the server it fronts)
-OURS = {"aichr-kg", "remote"}
+UNCACHED_CELLS = ["label", *ENGINE_BOUND]  # ours with nothing kept: the /sparql cells, each request on the engine
+OURS = {"aichr-kg", "remote", "uncached"}
 SEARCHES = ["human rights", "trafficking", "aichr"]
 
 
@@ -69,6 +70,8 @@ def for_server(server: str, base: str, endpoint: str, project: Path) -> dict[str
         cells["canned"] = Cell(sparql(text), SPARQL_JSON, "rows", "canned")
     if server == "remote":
         cells = {name: cell for name, cell in cells.items() if name in REMOTE_CELLS}
+    if server == "uncached":
+        cells = {name: cell for name, cell in cells.items() if name in UNCACHED_CELLS}
     return cells
 
 

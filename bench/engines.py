@@ -45,6 +45,9 @@ VIRTUOSO_BENCH = {"NumberOfBuffers": "170000", "MaxDirtyBuffers": "130000", "Ser
                   "MaxClientConnections": "32", "ThreadsPerQuery": "4"}
 # One load generator on one address stands for many clients: the per-client limit would refuse most of c16.
 SERVICE_ENV = {"AICHR_KG_MAX_QUERIES_PER_CLIENT": "100000"}
+# The series "uncached": every cell repeats one request, which a service keeping answers answers from memory after
+# the first; with nothing kept, each request takes the engine path (bench/PROFILES.md: read this first).
+UNCACHED_ENV = {"AICHR_KG_ANSWER_CACHE_SIZE": "0"}
 
 
 def log(*parts) -> None:
@@ -276,14 +279,23 @@ def aichr_kg(project: Path, work: Path, storage: str, workers: int | None, timeo
     built = timed_run([str(BIN / "aichr-kg"), "--root", str(project), "build", "--out", str(work / "dist")], timeout * 4, env=env)
     if "error" in built:
         raise RuntimeError(f"aichr-kg build: {built['error']}")
+    server = aichr_kg_serve("aichr-kg", project, work, storage, workers, timeout)
+    server.info.update(load_s=built["seconds"], load_peak_rss_mib=built["peak_rss_mib"])
+    return server
+
+
+def aichr_kg_serve(name: str, project: Path, work: Path, storage: str, workers: int | None, timeout: float,
+                   env: dict | None = None) -> Server:
+    """``aichr-kg serve`` on the build ``aichr_kg`` left in the bench's cache, with ``env`` on top of the service's
+    (``uncached``: ``AICHR_KG_ANSWER_CACHE_SIZE=0``, so that every request runs its query on the engine)."""
     port = free_port()
     cmd = [str(BIN / "aichr-kg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers:
         cmd += ["--workers", str(workers)]
-    server = Server("aichr-kg", cmd, port, "/queries", "/sparql", env=env, log_path=work / "aichr-kg.log").start(timeout)
-    server.info.update(load_s=built["seconds"], load_peak_rss_mib=built["peak_rss_mib"], workers=workers or "default",
-                       storage="in memory (build copied into each process)" if storage == "memory"
-                       else "on disk (the build's RocksDB, read-only)")
+    server = Server(name, cmd, port, "/queries", "/sparql", env={**service_env(work, storage), **(env or {})},
+                    log_path=work / f"{name}.log").start(timeout)
+    server.info.update(workers=workers or "default", storage="in memory (build copied into each process)"
+                       if storage == "memory" else "on disk (the build's RocksDB, read-only)")
     return server
 
 

@@ -133,7 +133,7 @@ def cmd_build(args) -> dict:
     import tempfile
 
     from aichr_kg import release
-    from aichr_kg.build import write_dumps
+    from aichr_kg.dumps import write_dumps
     from aichr_kg.search import index_graph
     from aichr_kg.validation import validate_files
 
@@ -163,6 +163,9 @@ def cmd_build(args) -> dict:
         step("rules", lambda: (release.stamp(store, settings, release.current(settings)), apply_rules(store, settings)))
         out["store_triples"] = counted_triples(store, Catalogue(settings))
         step("index", lambda: index_graph(store, Catalogue(settings), settings.base, work / "labels.sqlite"))
+        store.oxi.flush()
+        store = None  # closes the database: the dumps read the build opened read-only, as `aichr-kg build` does
+        store = EmbeddedStore.open_read_only(work / "rdf")
         step("dumps", lambda: write_dumps(store, work / "dumps"))
         out["dump_mib"] = round(sum(f.stat().st_size for f in (work / "dumps").iterdir()) / 2**20, 1)
         # what the peers load: every quad the store holds, its merged default graph too (the dump of named graphs

@@ -8,14 +8,14 @@ import pyoxigraph as ox
 import pytest
 
 from aichr_kg.build import build
-from aichr_kg.resources import project_root
 from aichr_kg.settings import Settings
+from aichr_kg import store as store_module
 from aichr_kg.store import EmbeddedStore
 
 EX = "https://example.org/"
-BLANK_STATEMENTS = (project_root() / "queries" / "system" / "blank-statements.rq").read_text()
 TRICKY = [  # literals that hold the text of an N-Quads line end, a graph name, a blank node
     'ends like a line <https://example.org/g1> .', 'a> _:b1 .', '_:b2 <x> .', 'two\nlines .\n', 'tab\tand "quote"',
+    'ends in a blank label _:b1', 'x _:b1 <https://example.org/g1> .',
 ]
 
 
@@ -61,7 +61,7 @@ def slow_way(*paths) -> EmbeddedStore:
 
 def test_the_bulk_merge_gives_the_store_the_exact_merge_gives(nquads):
     fast = EmbeddedStore()
-    fast.load_merged([nquads], BLANK_STATEMENTS)
+    fast.load_merged([nquads])
     assert canonical(fast) == canonical(slow_way(nquads))
     default = list(fast.oxi.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert len(default) == len({(q.subject, q.predicate, q.object) for q in quads()})  # each distinct triple once
@@ -69,11 +69,40 @@ def test_the_bulk_merge_gives_the_store_the_exact_merge_gives(nquads):
     assert fast.ask("ASK { ?b <https://example.org/p> 'blank subject' . GRAPH ?g { ?b ?p ?o FILTER isBlank(?o) } }")
 
 
+@pytest.mark.parametrize("chunk", [37, 200, 1 << 24])
+def test_the_merge_is_the_same_whatever_the_chunks(monkeypatch, nquads, chunk):
+    """Lines cut across chunks, and a blank node's lines in different chunks: still one node, in every graph."""
+    monkeypatch.setattr(store_module, "_CHUNK", chunk)
+    fast = EmbeddedStore()
+    fast.load_merged([nquads])
+    assert canonical(fast) == canonical(slow_way(nquads))
+    blanks = {t.value for q in fast.oxi for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    assert len(blanks) == 2
+
+
+def test_a_file_without_blank_nodes_and_a_last_line_without_its_end(tmp_path):
+    plain = tmp_path / "plain.nq"
+    plain.write_bytes(b'<https://example.org/s> <https://example.org/p> "x" <https://example.org/g> .\n'
+                      b'<https://example.org/s> <https://example.org/p> "y" <https://example.org/h> .')
+    fast = EmbeddedStore()
+    fast.load_merged([plain])
+    assert canonical(fast) == canonical(slow_way(plain)) and len(fast.oxi) == 4
+
+
+def test_a_line_without_a_graph_name_falls_back_to_the_exact_merge(tmp_path, nquads):
+    odd = tmp_path / "triple.nq"
+    odd.write_text('<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n'
+                   '<https://example.org/s> <https://example.org/p> "in a graph" <https://example.org/g3> .\n')
+    fast = EmbeddedStore()
+    fast.load_merged([nquads, odd])
+    assert canonical(fast) == canonical(slow_way(nquads, odd))
+
+
 def test_a_blank_graph_name_falls_back_to_the_exact_merge(tmp_path, nquads):
     odd = tmp_path / "odd.nq"
     odd.write_text('<https://example.org/s> <https://example.org/p> <https://example.org/o> _:graph .\n')
     fast = EmbeddedStore()
-    fast.load_merged([nquads, odd], BLANK_STATEMENTS)
+    fast.load_merged([nquads, odd])
     assert canonical(fast) == canonical(slow_way(nquads, odd))
     assert fast.ask("ASK { <https://example.org/s> <https://example.org/p> <https://example.org/o> }")
 
@@ -82,7 +111,7 @@ def test_a_line_cut_short_is_refused(tmp_path):
     cut = tmp_path / "cut.nq"
     cut.write_bytes(b'<https://example.org/s> <https://example.org/p> "x" <https://example.org/g> .\n<https://ex')
     with pytest.raises(SyntaxError):
-        EmbeddedStore().load_merged([cut], BLANK_STATEMENTS)
+        EmbeddedStore().load_merged([cut])
 
 
 @pytest.mark.parametrize("template", ["?s <https://example.org/q> ?o", "?s <https://example.org/q> [ <https://example.org/r> ?o ]"])

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from aichr_kg.build import write_dumps
+from aichr_kg.dumps import write_dumps
 from aichr_kg.cli import main
 
 ID = "https://w3id.org/aichr-kg/id/"

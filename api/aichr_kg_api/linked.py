@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from babel.support import NullTranslations
 from jinja2 import Environment
 
-from aichr_kg.build import DUMPS, write_dumps
+from aichr_kg.dumps import DUMPS, write_dumps
 from aichr_kg.catalogue import Catalogue
 from aichr_kg.diskstore import kept, saved_names
 from aichr_kg.search import LabelIndex, index_graph
@@ -34,7 +34,7 @@ DUMP_MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "trig":
 
 @dataclass
 class Dumps:
-    """The whole graph as files, written with ``aichr_kg.build.write_dumps`` the first time one is asked for."""
+    """The whole graph as files, written with ``aichr_kg.dumps.write_dumps`` the first time one is asked for."""
 
     folder: Path
     owned: bool  # a temporary folder this object made, removed on close

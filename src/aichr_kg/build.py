@@ -1,4 +1,4 @@
-"""The build: parse, validate, load into the store, derive, and write the dumps.
+"""The build: parse, validate, load into the store, derive (the dumps: ``aichr_kg.dumps``).
 
 The build refuses invalid data: nothing reaches the store (or ``dist/``) unless every file
 parses and the SHACL shapes pass. Inputs that passed are remembered by content hash
@@ -16,21 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aichr_kg import release
-from aichr_kg.namespaces import PREFIXES, graph_iri
+from aichr_kg.namespaces import graph_iri
 from aichr_kg.parsing import DataFileError, DataFilesError, read_error
 from aichr_kg.settings import DEFAULT_BASE, Settings
 from aichr_kg.sources import RDF_SUFFIXES, SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.validation import ENGINES, Violation, validate_files, write_sources
-
-DUMPS = {  # file suffix -> (format, whole dataset with graph names?)
-    "trig": (ox.RdfFormat.TRIG, True),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-    "ttl": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "jsonld": (ox.RdfFormat.JSON_LD, False),
-}
-
 
 class InvalidData(Exception):
     """The data failed validation; ``violations`` lists every problem."""
@@ -90,8 +81,7 @@ def _load_one(store: EmbeddedStore, source: SourceFile, move) -> None:
 
 def load_validated(store: EmbeddedStore, folder: Path, settings: Settings) -> None:
     """The N-Quads validation wrote into ``folder`` (data and shapes) loaded into their named graphs and their merge."""
-    blank_statements = (settings.queries_dir / "system" / "blank-statements.rq").read_text(encoding="utf-8")
-    store.load_merged([folder / "data.nq", folder / "shapes.nq"], blank_statements)
+    store.load_merged([folder / "data.nq", folder / "shapes.nq"])
 
 
 def apply_rules(store: EmbeddedStore, settings: Settings) -> None:
@@ -173,46 +163,3 @@ def build(settings: Settings, *, validate: bool = True, extra: list[SourceFile] 
         load_into(store, list(extra), settings.base)
         store.merge_default_graph()
     return Build(store, validated, violations)
-
-
-def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
-    """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files).
-
-    The formats with graph names hold each statement in the graph of its basis (the merged default graph left out),
-    written from the named graphs; the formats without them are the merge, each distinct triple once, written from
-    the store's default graph. The store is read once for each kind, into its line-based file (N-Quads, N-Triples);
-    the other formats of the kind are written from that file by pyoxigraph's parser and writers, which costs a
-    fraction of reading a store on disk again (bench/: build phases). A file already there is replaced, not written
-    through: it may be a link to a build's own copy (``publish_dumps``)."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {suffix: out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}") for suffix in DUMPS}
-    for path in paths.values():
-        path.unlink(missing_ok=True)
-    ox.serialize(store.named_quads(), str(paths["nq"]), format=ox.RdfFormat.N_QUADS)
-    store.oxi.dump(str(paths["nt"]), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    for suffix, (fmt, with_graphs) in DUMPS.items():
-        lines = "nq" if with_graphs else "nt"
-        if suffix != lines:
-            kwargs = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {}
-            ox.serialize(ox.parse(path=str(paths[lines]), format=DUMPS[lines][0]), str(paths[suffix]), format=fmt,
-                         **kwargs)
-    return list(paths.values())
-
-
-def publish_dumps(made: Path, out: Path, name: str = "aichr-kg", version: str | None = None) -> list[Path]:
-    """The dumps ``write_dumps`` made in ``made`` (as ``aichr-kg.suffix``), put in ``out`` under the names
-    ``write_dumps`` would give them: hard links where the file system allows (instant, no second copy), else
-    copies."""
-    import shutil
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix in DUMPS:
-        source, path = made / f"aichr-kg.{suffix}", out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
-        path.unlink(missing_ok=True)
-        try:
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
-        written.append(path)
-    return written

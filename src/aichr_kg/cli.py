@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from aichr_kg.build import InvalidData, publish_dumps, write_dumps
+from aichr_kg.build import InvalidData
+from aichr_kg.dumps import publish_dumps, write_dumps
 from aichr_kg.catalogue import Catalogue, ParameterError, QueryNotFound
 from aichr_kg.diskstore import kept, open_built
 from aichr_kg.output import FORMATS, render

@@ -343,7 +343,7 @@ def _all_words(words: list[str]) -> str:
 
 
 def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary", path: Path | None = None) -> LabelIndex:
-    """The index of every entity under the graph's ``id/`` namespace, from two system queries (written to ``path``,
+    """The index of every entity under the graph's ``id/`` namespace, from three system queries (written to ``path``,
     else to a temporary file).
 
     An entity's main label is its English ``rdfs:label`` (else any label); its kind is the label of its
@@ -355,12 +355,14 @@ def build_index(store: "Store", catalogue: "Catalogue", vocabulary: "Vocabulary"
     symbol = ox.NamedNode(vocabulary.base + "ontology#documentSymbol")
     labels: dict[str, str] = {}
     names: list[tuple[str, str]] = []
-    for row in store.select(catalogue.system("names"), {"namespace": namespace, "symbol": symbol}).rows:
+    for row in store.select(catalogue.system("names"), {"namespace": namespace}).rows:
         iri, name = row["entity"].value, row["name"]
         names.append((iri, name.value))
         # (a comparison comes back from Virtuoso as the integer 1 or 0, not as a boolean)
         if row["main"].value in ("true", "1") and (iri not in labels or name.language == "en"):
             labels[iri] = name.value
+    names += [(row["entity"].value, row["name"].value)
+              for row in store.select(catalogue.system("document-symbols"), {"namespace": namespace, "symbol": symbol}).rows]
     types: dict[str, list[str]] = {}
     for row in store.select(catalogue.system("entity-types"), {"namespace": namespace}).rows:
         types.setdefault(row["entity"].value, []).append(row["class"].value)

@@ -197,27 +197,31 @@ class EmbeddedStore(ResultShapes):
         default = ox.DefaultGraph()  # in bulk, not by one INSERT: on disk its transaction would hold every triple
         self.oxi.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.named_quads())
 
-    def load_merged(self, paths: Sequence[Path], blank_statements: str) -> None:
+    def load_merged(self, paths: Sequence[Path]) -> None:
         """Bulk-load N-Quads files (every line in a named graph, as the build's validation writes them) into their
         named graphs and, as their merge, into the default graph, both by the engine's loader (bench/: build phases).
 
-        The merge is read from the files with each line's graph name cut off, except the lines with a blank node:
-        the loader gives a file's blank nodes new names, so those triples are copied inside the store instead, by
-        the query ``blank_statements`` (``queries/system/blank-statements.rq``). Should a file hold anything else (a
-        blank graph name), the default graph is merged the exact, slower way."""
-        for path in paths:
-            self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        Each file is read once, in chunks, and split by text (``_split_for_merge``): its lines, and the same lines
+        with the graph name cut off, which the loader puts in the default graph. The loader gives a file's blank
+        nodes new names, the same name for the same label within one load: so the lines with a blank node go, with
+        their copies for the default graph, into one file of their own, loaded once (the merge then names the same
+        node as the named graph). Should a file hold anything else (a line without a graph name, a blank graph
+        name, a triple whose cut does not parse), the files are loaded as they are and the default graph is merged the
+        exact, slower way."""
         with tempfile.TemporaryDirectory(prefix="aichr-kg-merge-") as tmp:
             try:
-                for n, path in enumerate(paths):
-                    triples = Path(tmp) / f"{n}.nt"
-                    _merged_triples(path, triples)
+                parts = [_split_for_merge(path, Path(tmp) / str(n)) for n, path in enumerate(paths)]
+                for _quads, triples, _blank in parts:  # first: a line the cut got wrong does not parse as a triple
                     self.oxi.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-            except SyntaxError:
+            except (_NotMergeable, SyntaxError):  # (a file that does not parse raises again, as itself, below)
+                for path in paths:
+                    self.oxi.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
                 self.merge_default_graph()
                 return
-        default = ox.DefaultGraph()
-        self.oxi.bulk_extend(ox.Quad(row["s"], row["p"], row["o"], default) for row in self.oxi.query(blank_statements))
+            for quads, _triples, blank in parts:
+                self.oxi.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+                if blank is not None:
+                    self.oxi.bulk_load(path=str(blank), format=ox.RdfFormat.N_QUADS)
 
     def add_constructed(self, result: "ox.QueryTriples", graph: str) -> None:
         """Add a CONSTRUCT result to the named ``graph`` and to the merged default graph. Written out by the engine and
@@ -282,24 +286,57 @@ class EmbeddedStore(ResultShapes):
 
 _CHUNK = 1 << 24
 _GRAPH_NAME = re.compile(rb" <[^>\n]*> \.\n")  # the graph IRI closing an N-Quads line
-_BLANK_LINE = re.compile(rb"^(?:_:[^\n]*|[^\n]*> _:[^ \n]+ \.)\n", re.M)  # a blank subject or object
+# A line with a blank subject, or a blank object before its graph name (a literal ending in " _:x" matches too:
+# harmless, such a line is only loaded with the blank ones)
+_BLANK_QUAD = re.compile(rb"^(?:_:[^\n]*|[^\n]* _:[^ \n]+ <[^>\n]*> \.)\n", re.M)
 
 
-def _merged_triples(quads: Path, triples: Path) -> None:
-    """The N-Quads file ``quads`` as N-Triples (each line's graph name cut off), without the lines that have a blank
-    node. Newlines inside literals are escaped in N-Quads, so each line is one statement; read in chunks."""
-    def triples_of(lines: bytes) -> bytes:
-        return _BLANK_LINE.sub(b"", _GRAPH_NAME.sub(b" .\n", lines))
+class _NotMergeable(Exception):
+    """A line ``_split_for_merge`` cannot cut: no graph IRI ends it (a triple, a blank graph name)."""
 
-    with open(quads, "rb") as source, open(triples, "wb") as out:
+
+def _cut(lines: bytes) -> bytes:
+    """N-Quads lines with their graph names cut off (N-Triples), or ``_NotMergeable``."""
+    cut, count = _GRAPH_NAME.subn(b" .\n", lines)
+    if count != lines.count(b"\n"):
+        raise _NotMergeable
+    return cut
+
+
+def _split_for_merge(quads: Path, stem: Path) -> tuple[Path, Path, Path | None]:
+    """What ``load_merged`` loads for the N-Quads file ``quads``: the file itself (or, when some lines have a blank
+    node, a copy without them), its lines as triples of the default graph without those, and those lines with
+    their default-graph copies in one N-Quads file (None when there are none). Newlines inside literals are
+    escaped in N-Quads, so each line is one statement; a last line without its line end is read as one."""
+    plain, triples, blank = (stem.with_suffix(suffix) for suffix in (".nq", ".nt", ".blank.nq"))
+    found = False
+    with open(quads, "rb") as source, open(plain, "wb") as plain_out, open(triples, "wb") as triples_out, \
+            open(blank, "wb") as blank_out:
         rest = b""
-        while chunk := source.read(_CHUNK):
-            chunk = rest + chunk
-            end = chunk.rfind(b"\n") + 1
-            rest = chunk[end:]
-            out.write(triples_of(chunk[:end]))
-        if rest.strip():  # a last line without its line end
-            out.write(triples_of(rest + b"\n"))
+        while True:
+            chunk = source.read(_CHUNK)
+            lines = rest + chunk
+            if chunk:
+                end = lines.rfind(b"\n") + 1
+                lines, rest = lines[:end], lines[end:]
+            elif lines.strip():
+                lines += b"\n"
+            else:
+                break
+            blanks = b"".join(_BLANK_QUAD.findall(lines)) if b"_:" in lines else b""
+            if blanks:
+                found = True
+                lines = _BLANK_QUAD.sub(b"", lines)
+                blank_out.write(blanks + _cut(blanks))
+            triples_out.write(_cut(lines))
+            plain_out.write(lines)
+            if not chunk:
+                break
+    if not found:
+        plain.unlink()
+        blank.unlink()
+        return quads, triples, None
+    return plain, triples, blank
 
 
 def _mentions_blank(path: Path) -> bool:
