@@ -87,6 +87,27 @@ def _steps(index: LabelIndex, run) -> int:
     return count[0] * 100
 
 
+def test_every_name_holding_the_query_is_found_where_it_starts_inside_a_word():
+    """The substring tier is asked only when a name can hold the query starting inside one of its words (the words
+    of all names are looked up first): whatever the words, every name whose text holds the query is found."""
+    rng = random.Random(11)
+    words = ["workshop", "miniworkshop", "x_workshop", "2workshop", "on", "access", "accessibility", "trafficking",
+             "antitrafficking", "human", "inhumane", "rights", "of", "ministry", "labour", "labourers", "con"]
+    rows = [(str(i), " ".join(rng.choice(words) for _ in range(rng.randint(1, 5))), []) for i in range(400)]
+    index = _index(*rows)
+    keys = {X + iri: normalise(label) for iri, label, _ in rows}
+    queries = ["workshop on access", "workshop on", "orkshop on", "trafficking", "rafficking", "human rights", "uman",
+               "on access", "con", "abour", "labour", "ministry of labour", "x_workshop", "2workshop on", "shop"]  # (under three characters: prefixes only)
+    for query in queries:
+        expected = {iri for iri, key in keys.items() if normalise(query) in key}
+        found = {hit.entity.iri for hit in index.search(query, 1000)}
+        assert expected <= found, (query, sorted(expected - found)[:5])
+    with index._db() as db:  # "workshop" ends longer words; "access" only starts them
+        from aichr_kg.search import _inside_a_word
+        assert _inside_a_word(db, "workshop", True) and not _inside_a_word(db, "access", True)
+        assert _inside_a_word(db, "access", False) is False and _inside_a_word(db, "trafficking", False)
+
+
 def test_lookups_do_not_scan_every_name():
     """About as many names as 10^6 triples of this graph would hold: every tier of every lookup reads a bounded
     number of rows, far fewer than the names (a scan of them costs more steps than there are names)."""
