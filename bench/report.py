@@ -241,7 +241,8 @@ def scale_text(results: dict, scale: str, data: dict) -> list[str]:
     rows = [[f"{cell} c{c}", *[rat.get(cell, {}).get(f"c{c}", {}).get(h) for h in heads]] for cell in CELLS for c in conc
             if any(rat.get(cell, {}).get(f"c{c}", {}).get(h) is not None for h in heads)]
     parts.append("\nratios, ours / each (req/s; entity-html against the engine's CONSTRUCT; remote: ours in front of oxigraph "
-                 "serve / oxigraph serve; uncached: ours with nothing kept / oxigraph serve):\n" + table(["cell", *[f"ours/{SHORT.get(h, h)}" if "/" not in h else h for h in heads]], rows))
+                 "serve / oxigraph serve; uncached: ours with nothing kept / oxigraph serve):\n"
+                 + table(["cell", *[f"ours/{SHORT.get(h, h)}" if "/" not in h else h for h in heads]], rows))
     rows = []
     for cell in CELLS:
         row = [cell]

@@ -23,6 +23,7 @@ from aichr_kg.sources import RDF_SUFFIXES, SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.validation import ENGINES, Violation, validate_files, write_sources
 
+
 class InvalidData(Exception):
     """The data failed validation; ``violations`` lists every problem."""
 

@@ -21,14 +21,15 @@ import pyoxigraph as ox
 from aichr_kg.namespaces import PREFIXES
 from aichr_kg.store import EmbeddedStore
 
-DUMPS = {  # file suffix -> (format, whole dataset with graph names?)
-    "trig": (ox.RdfFormat.TRIG, True),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-    "ttl": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "jsonld": (ox.RdfFormat.JSON_LD, False),
+DUMPS = {  # file suffix -> format
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
 }
-KINDS = {"nq": ["trig"], "nt": ["ttl", "jsonld"]}  # the line-based file of each kind, and what is written from it
+# the line-based file of each kind, and what is written from it: with graph names (N-Quads), the merge (N-Triples)
+KINDS = {"nq": ["trig"], "nt": ["ttl", "jsonld"]}
 IN_CHILDREN_FROM = 100_000  # quads from which a build's dumps are written by child processes (starting one: ~0.3 s)
 
 
@@ -36,7 +37,7 @@ def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version
     """Every dump format as ``name.suffix``, or ``name-version.suffix`` with a version (a release's files). A file
     already there is replaced, not written through: it may be a link to a build's own copy (``publish_dumps``)."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {suffix: out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}") for suffix in DUMPS}
+    paths = {suffix: out / _file_name(name, version, suffix) for suffix in DUMPS}
     for path in paths.values():
         path.unlink(missing_ok=True)
     if store.path is not None and store.triple_count() >= IN_CHILDREN_FROM:
@@ -49,6 +50,11 @@ def write_dumps(store: EmbeddedStore, out: Path, name: str = "aichr-kg", version
     return list(paths.values())
 
 
+def _file_name(name: str, version: str | None, suffix: str) -> str:
+    """``name.suffix``, or ``name-version.suffix`` for a release's files."""
+    return f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}"
+
+
 def write_kind(store: EmbeddedStore, lines: str, paths: dict[str, Path]) -> None:
     """The line-based file ``lines`` ("nq" or "nt") read from the store, then the formats written from it."""
     if lines == "nq":  # the named graphs (the merged default graph left out)
@@ -56,16 +62,16 @@ def write_kind(store: EmbeddedStore, lines: str, paths: dict[str, Path]) -> None
     else:
         store.oxi.dump(str(paths["nt"]), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     for suffix in KINDS[lines]:
-        fmt = DUMPS[suffix][0]
+        fmt = DUMPS[suffix]
         kwargs = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {}
-        ox.serialize(ox.parse(path=str(paths[lines]), format=DUMPS[lines][0]), str(paths[suffix]), format=fmt, **kwargs)
+        ox.serialize(ox.parse(path=str(paths[lines]), format=DUMPS[lines]), str(paths[suffix]), format=fmt, **kwargs)
 
 
 def _in_child(store_path: Path, lines: str, paths: dict[str, Path]) -> None:
     """``write_kind`` in a fresh Python process that opens the build read-only; its error, if any, raised here."""
     argv = [str(store_path), lines, *(str(paths[s]) for s in (lines, *KINDS[lines]))]
     done = subprocess.run([sys.executable, "-c", "import sys; from aichr_kg.dumps import child_main; child_main(sys.argv[1:])",
-                           *argv], capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                           *argv], capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"writing the {lines} dumps failed: {done.stderr.strip()[-2000:]}")
 
@@ -82,7 +88,7 @@ def publish_dumps(made: Path, out: Path, name: str = "aichr-kg", version: str | 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix in DUMPS:
-        source, path = made / f"aichr-kg.{suffix}", out / (f"{name}-{version}.{suffix}" if version else f"{name}.{suffix}")
+        source, path = made / _file_name("aichr-kg", None, suffix), out / _file_name(name, version, suffix)
         path.unlink(missing_ok=True)
         try:
             os.link(source, path)
