@@ -452,12 +452,26 @@ def test_a_pool_whose_store_folder_is_deleted_builds_it_again_once_and_recovers(
         pool.close()
 
 
+def test_a_pool_serves_before_its_spare_has_started(store):
+    """The spare takes a stopped worker's place later on: the service does not wait for it to start (bench/: the
+    service ready at 1e6). The pool answers at once; the spare joins the waiting processes afterwards."""
+    pool = open_runner(Settings(query_workers=1, spare_query_workers=1), store)
+    try:
+        assert not pool.settled() and len(pool.waiting_pids()) == 1  # the worker; the spare is still starting
+        assert b"ASEAN" in pool.run(QueryJob(LABEL)).body
+        wait_full(pool)
+        assert pool.settled() and len(pool.waiting_pids()) == 2
+    finally:
+        pool.close()
+
+
 def test_a_pool_over_a_memory_store_writes_its_dump_again(store, monkeypatch):
     import shutil
     import signal as signals
 
     pool = open_runner(Settings(query_workers=1, queue_timeout=30), store)
     try:
+        wait_full(pool)  # the spare has started (it starts once the pool serves)
         shutil.rmtree(pool.dump.parent)  # a cleaner of temporary files passed by
         kill_and_wait(pool.waiting_pids(), signals.SIGKILL)
         assert b"ASEAN" in pool.run(QueryJob(LABEL)).body and pool.heals == 1

@@ -1,7 +1,8 @@
 """App factory: ``create_app(settings)`` builds the graph and mounts one router per concern."""
 
+import asyncio
+import contextlib
 import logging
-from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -23,23 +24,26 @@ from aichr_kg_api.templating import STATIC
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
     settings = settings or Settings()
 
-    @asynccontextmanager
+    @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         if settings.public_url is None:  # `aichr-kg serve` sets it; started some other way, say what links name
             logging.getLogger("aichr_kg_api").warning(
                 "AICHR_KG_PUBLIC_URL is unset: absolute links name %s (set it to the address clients use)", settings.public)
         app.state.graph = graph = state or GraphState.from_settings(settings)
         app.state.answers = answer_cache(graph)  # exact answers of this build (in front of a server: if read-only)
-        app.state.runner = open_runner(graph.settings, graph.store, app.state.answers)  # /sparql's query workers
-        app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
-        app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
-        try:
-            yield
-        finally:
-            app.state.runner.close()
-            app.state.linked.close()
+        with contextlib.ExitStack() as opened:  # closed in the reverse order: workers, linked data, the graph
             if state is None:  # made here: its connections are this app's
-                graph.close()
+                opened.callback(graph.close)
+            # /sparql's query workers start in processes of their own meanwhile: the rest of the start runs beside them
+            starting = asyncio.ensure_future(asyncio.to_thread(open_runner, graph.settings, graph.store, app.state.answers))
+            try:
+                app.state.linked = LinkedData.from_graph(graph)  # search index, vocabulary, templates, dumps
+                opened.callback(app.state.linked.close)
+                app.state.validators = Validators(graph.settings)  # ETag and Last-Modified of this build
+            finally:
+                app.state.runner = await starting
+                opened.callback(app.state.runner.close)
+            yield
 
     app = FastAPI(title="aichr-kg", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph of ASEAN human-rights actors: SPARQL endpoint, linked data and canned questions.")

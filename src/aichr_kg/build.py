@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aichr_kg import release
-from aichr_kg.namespaces import graph_iri
+from aichr_kg.namespaces import DEFAULT_BASE, graph_iri
 from aichr_kg.parsing import DataFileError, DataFilesError, read_error
-from aichr_kg.settings import DEFAULT_BASE, Settings
+from aichr_kg.settings import Settings
 from aichr_kg.sources import RDF_SUFFIXES, SourceFile, all_files
 from aichr_kg.store import EmbeddedStore
 from aichr_kg.validation import ENGINES, Violation, validate_files, write_sources

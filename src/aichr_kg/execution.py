@@ -548,15 +548,16 @@ class WorkerPool:
         # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one long-lived thread starts them all.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aichr-kg-query-spawner")
         try:
-            starting = self._start_all(size + spares)
+            starting = self._start_all(size)
         except StoreUnopenable as exc:  # damaged between the service's own open and its workers'
             if not self._heal_store(self.heals, exc):
                 self._spawner.shutdown()
                 raise
-            starting = self._start_all(size + spares)
-        self._idle.extend(starting[:size])
-        self._spares: list[_Worker] = starting[size:]  # started, waiting to take the place of a stopped worker
-        self._missing: list[bool | None] = []  # slots (their lane flag) or spares (None) waiting for a process
+            starting = self._start_all(size)
+        self._idle.extend(starting)
+        self._spares: list[_Worker] = []  # started, waiting to take the place of a stopped worker
+        # slots (their lane flag) or spares (None) waiting for a process; the spares start once the pool serves
+        self._missing: list[bool | None] = [None] * spares
         self.network_isolated = all(w.isolated for w in starting)
         if not self.network_isolated and not allow_network:
             self.close()
@@ -570,6 +571,8 @@ class WorkerPool:
             log.warning("query workers keep network access (no network namespace here; accepted by "
                         "AICHR_KG_ALLOW_WORKER_NETWORK): SERVICE, LOAD and remote graphs stay refused by the "
                         "query check alone, and a flaw in it would let a query reach other hosts from this machine")
+        for _ in range(spares):
+            self._start_in_background()
 
     # -- life cycle --
     def _start_all(self, count: int) -> list[_Worker]:
@@ -675,9 +678,15 @@ class WorkerPool:
                 spare.lane = worker.lane
         if spare is not None:
             self._give_back(spare)
+        self._start_in_background(worker)
+
+    def _start_in_background(self, replacing: _Worker | None = None) -> None:
+        """Start a process for what ``_missing`` owes (a slot or a spare), on a thread of its own, trying again
+        until it is ready or the pool closes; ``replacing``: the stopped worker it follows, cleaned up first."""
 
         def restart() -> None:
-            self._kill(worker)
+            if replacing is not None:
+                self._kill(replacing)
             failures = 0
             while not self._closed:
                 seen = self.heals
@@ -694,8 +703,9 @@ class WorkerPool:
                     if not (healed and failures == 1):  # right after a repair: at once; else a growing pause
                         self._pause(min(30.0, 0.5 * 2 ** (failures - 1)))
                     continue
-                log.info("query worker %s replaced by %s in %.2f s", worker.process.pid, fresh.process.pid,
-                         time.monotonic() - began)
+                if replacing is not None:
+                    log.info("query worker %s replaced by %s in %.2f s", replacing.process.pid, fresh.process.pid,
+                             time.monotonic() - began)
                 self._arrive(fresh)
                 return
 

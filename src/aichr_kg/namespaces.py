@@ -3,8 +3,7 @@
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from aichr_kg.settings import DEFAULT_BASE
-
+DEFAULT_BASE = "https://w3id.org/aichr-kg/"  # kept here, not in settings: query workers read PREFIXES without pydantic
 AK = Namespace(DEFAULT_BASE + "ontology#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ORG = Namespace("http://www.w3.org/ns/org#")

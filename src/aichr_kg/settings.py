@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from aichr_kg.namespaces import DEFAULT_BASE
 from aichr_kg.resources import project_root
 
-DEFAULT_BASE = "https://w3id.org/aichr-kg/"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # where `aichr-kg serve` listens unless told otherwise
 
 

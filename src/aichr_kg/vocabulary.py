@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aichr_kg.catalogue import Catalogue
-from aichr_kg.namespaces import PREFIXES
-from aichr_kg.settings import DEFAULT_BASE
+from aichr_kg.namespaces import DEFAULT_BASE, PREFIXES
 from aichr_kg.store import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
