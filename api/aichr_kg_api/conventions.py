@@ -9,7 +9,8 @@ compression, validators, 304, kept answers.
 - HEAD is answered as GET with the body left out, so every GET route has it, with the same headers.
 - Answers of at least ``Settings.compress_min_bytes`` are compressed (brotli, else gzip) by
   ``brotli-asgi``, for clients that say they accept it; a Range request is left uncompressed.
-- A 200 to GET carries a strong ``ETag`` and ``Last-Modified`` and ``Cache-Control: max-age``. What a
+- A 200 to GET carries a strong ``ETag`` and ``Last-Modified`` and ``Cache-Control: max-age``, unless its route said
+  ``Cache-Control: no-store`` (an answer written while part of it was unavailable is not the build's). What a
   route answers depends only on the build (its inputs' content hash), the service's code and the
   request (path and query, which carry the query text; never the Host header: absolute links come
   from ``Settings.public``), chosen media type and encoding; the ETag
@@ -23,8 +24,8 @@ labelled afresh each time: the bytes differ, the graph does not; no route serves
   that prefix (as uvicorn's ``--root-path`` does), and the paths this service writes into ``Location``,
   ``Content-Location`` and ``Link`` get it; pages put it in their links themselves (``templating.at_root``).
 
-- In front of the embedded store, a 200 to GET on a document, canned-question or ``/sparql`` path (``KEPT``,
-  ``QUERY_PATHS``) is kept in the service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything
+- In front of the embedded store, a 200 to GET on a document, canned-question, search or ``/sparql`` path (``KEPT``,
+  ``QUERY_PATHS``), unless its route said ``Cache-Control: no-store``, is kept in the service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything
   it depends on (the same inputs as its ETag, plus the request headers its ``Vary`` names, such as the ``Accept``
   that chose its type): the graph is read-only while the service runs, so the same request is answered from
   memory, without routing, a thread or a query. A kept ``/sparql`` answer still counts against the limits on
@@ -64,7 +65,7 @@ UNCACHED = ("/static/",)  # StaticFiles sends and checks validators of its own
 LINK_TARGET = re.compile(r"<(/[^>]*)>")
 PATH_HEADERS = (b"location", b"content-location")
 KEPT_ON_304 = ("cache-control", "content-location", "etag", "expires", "last-modified", "vary", "link")
-KEPT = ("/doc/", "/queries/", "/graph/", "/ontology", "/shapes")  # answers kept in memory (paths under the root)
+KEPT = ("/doc/", "/queries/", "/graph/", "/ontology", "/shapes", "/search")  # answers kept in memory (paths under the root)
 QUERY_PATHS = ("/sparql", "/sparql/")  # kept too, behind the limits on queries at once (``_admitted``)
 # A character no IRI path may hold (RFC 3987): space, controls, < > " { } | \\ ^ `, and outside ASCII anything but
 # its ``ucschar`` ranges (so no U+FFFD, which invalid UTF-8 decodes to, no noncharacters, no surrogates). Every
@@ -174,7 +175,7 @@ class HttpConventions:
             if message["type"] == "http.response.start":
                 if 300 <= message["status"] < 400:
                     message = _relative_location(message, request.get("host"))
-                if cacheable and message["status"] == 200:
+                if cacheable and message["status"] == 200 and not _no_store(message.get("headers", ())):
                     # the build's validators replace any a response set itself (FileResponse's from the
                     # file's time: a kept dump is older than the build that serves it), so there is one of each
                     headers = message["headers"] = [(k, v) for k, v in message.get("headers", ())
@@ -297,7 +298,7 @@ def _keeping(send: Send, answers, resource: tuple, request: Headers) -> Send:
         if message["type"] == "http.response.start":
             headers = tuple(message.get("headers", ()))
             varies = _varies(headers)
-            if message["status"] == 200 and varies is not None:
+            if message["status"] == 200 and varies is not None and not _no_store(headers):
                 start = {"headers": headers, "varies": varies}
         elif message["type"] == "http.response.body" and start is not None:
             body = message.get("body", b"")
@@ -314,6 +315,12 @@ def _keeping(send: Send, answers, resource: tuple, request: Headers) -> Send:
         await send(message)
 
     return send_keeping
+
+
+def _no_store(headers: tuple) -> bool:
+    """Whether the route said the answer is not to be kept (``Cache-Control: no-store``: say, one written while a
+    part of it was unavailable), which holds for this layer as for any other cache."""
+    return any(key.lower() == b"cache-control" and b"no-store" in value.lower() for key, value in headers)
 
 
 def _varies(headers: tuple) -> tuple[str, ...] | None:

@@ -164,3 +164,44 @@ def test_a_repeated_sparql_get_is_answered_before_routing_and_still_counted(make
             assert client.get("/sparql", params=asked, headers=json_results).content == first.content
         finally:
             app.state.runner = runner
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_repeated_search_is_answered_without_its_route(make_app, accept):
+    """A search is answered from the build's own index, which does not change while the service runs: a repeat is
+    kept (the load cell of issue 10 repeats three of them), another search is not."""
+    app = make_app()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        first = client.get("/search", params={"q": "human rights"}, headers={"Accept": accept})
+        assert first.status_code == 200 and "Commission" in first.text
+        app.state.linked = dataclasses.replace(app.state.linked, index=_Gone())
+        again = client.get("/search", params={"q": "human rights"}, headers={"Accept": accept})
+        assert again.status_code == 200 and again.content == first.content
+        assert again.headers["vary"] == first.headers["vary"]
+        assert client.get("/search", params={"q": "trafficking"}, headers={"Accept": accept}).status_code == 500
+
+
+def test_a_search_written_without_its_dates_is_not_kept(make_app):
+    """While the store cannot give the entities' dates, a search still answers from the names, marked no-store;
+    once the store is back, the same search is made again, with its dates, and kept from then on."""
+    from aichr_kg.execution import UpstreamUnavailable
+
+    class Down:
+        def __getattr__(self, name):
+            raise UpstreamUnavailable("the SPARQL server is unavailable (503)")
+
+    app = make_app()
+    asked = {"q": "1st AICHR-UN meeting"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        graph = app.state.graph
+        app.state.graph = dataclasses.replace(graph, store=Down())
+        degraded = client.get("/search", params=asked)
+        assert degraded.status_code == 200 and degraded.headers["cache-control"] == "no-store"
+        assert degraded.json()["results"] and not any(r["when"] for r in degraded.json()["results"])
+        app.state.graph = graph
+        whole = client.get("/search", params=asked)
+        assert whole.status_code == 200 and any(r["when"] for r in whole.json()["results"])
+        assert "no-store" not in whole.headers.get("cache-control", "")
+        _without_store(app)
+        app.state.linked = dataclasses.replace(app.state.linked, index=_Gone())
+        assert client.get("/search", params=asked).content == whole.content

@@ -43,13 +43,14 @@ def search(request: Request, linked: LinkedDep, graph: StateDep,
         ranked = [hit for hit in ranked if hit.entity.kind == kind]
     more = len(ranked) > offset + limit
     hits = ranked[offset:offset + limit]
+    headers = {"Vary": "Accept"}
     try:
         dates = entity_dates(linked, graph.store, graph.catalogue)
     except (UpstreamUnavailable, UpstreamTimeout):  # the names are the service's own: results now, dates once it is back
         dates = {}
+        headers["Cache-Control"] = "no-store"  # not kept without its dates, here or by any cache on the way
     results = [{**hit.as_dict(), "href": href(hit.entity.iri, settings.base), "when": dates.get(hit.entity.iri),
                 "otherNames": linked.index.other_names(hit.entity.iri)} for hit in hits]
-    headers = {"Vary": "Accept"}
     if chosen is HTML:
         def at(n: int) -> str:
             return "/search?" + urlencode([("q", q), *([("kind", kind)] if kind else []), ("offset", n)])
