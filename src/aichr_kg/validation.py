@@ -4,7 +4,6 @@ Each violation names the focus node, the shape, the message and the data file(s)
 is described in, so that the fix is one look away.
 """
 
-import os
 import re
 import tempfile
 from dataclasses import dataclass
