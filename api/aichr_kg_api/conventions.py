@@ -25,11 +25,12 @@ labelled afresh each time: the bytes differ, the graph does not; no route serves
   ``Content-Location`` and ``Link`` get it; pages put it in their links themselves (``templating.at_root``).
 
 - In front of the embedded store, a 200 to GET on a document, canned-question, search or ``/sparql`` path (``KEPT``,
-  ``QUERY_PATHS``), unless its route said ``Cache-Control: no-store``, is kept in the service's ``AnswerCache`` (``Settings.answer_cache_size``), keyed by everything
-  it depends on (the same inputs as its ETag, plus the request headers its ``Vary`` names, such as the ``Accept``
-  that chose its type): the graph is read-only while the service runs, so the same request is answered from
-  memory, without routing, a thread or a query. A kept ``/sparql`` answer still counts against the limits on
-  queries at once (``execution.Admission``), so that a busy endpoint says so whether or not the answer is kept;
+  ``QUERY_PATHS``), unless its route said ``Cache-Control: no-store``, is kept in the service's ``AnswerCache``
+  (``Settings.answer_cache_size``), keyed by everything it depends on (the same inputs as its ETag, plus the
+  request headers its ``Vary`` names, such as the ``Accept`` that chose its type): the graph is read-only while
+  the service runs, so the same request is answered from memory, without routing, a thread or a query. A kept
+  ``/sparql`` answer still counts against the limits on queries at once (``execution.Admission``), so that a busy
+  endpoint says so whether or not the answer is kept;
   POSTs are kept by the query pool instead (``execution.WorkerPool``), whose key is the job. In front of a remote
   server nothing is kept (its graph may change under the service) unless the operator says it is read-only
   (``Settings.remote_read_only``).
